@@ -15,19 +15,82 @@ class IngestConfig:
 
     #: DPI assumed when a file records none and none can be estimated (most archival scans are 300).
     default_dpi: float = 300.0
-    #: Largest image accepted, in pixels; Pillow's decompression-bomb guard is set to this.
+    #: Largest image accepted, in pixels: the decompression-bomb guard, checked from the file's
+    #: header before decoding (in place of Pillow's own, whose limit is 89 million).
     max_pixels: int = 250_000_000
+    #: Resolutions a file may record and be believed (dpi); outside them it is estimated instead.
+    min_dpi: float = 70.0
+    max_dpi: float = 2400.0
+    #: Longest page side believed, in inches (A2 is 23.4): a file saying 72 dpi on a 4000-pixel
+    #: photo describes a 55-inch page, so its resolution is estimated instead.
+    max_page_in: float = 30.0
+    #: Recorded resolutions below this (dpi) are checked against the text's x-height, since 72 and
+    #: 96 are what editors and cameras write when they know nothing better.
+    verify_dpi_below: float = 150.0
+    #: x-height assumed when the resolution is estimated from the text, in inches (a 10-pitch
+    #: typewriter's lowercase letters; book and newspaper type is smaller, giving lower estimates).
+    x_height_in: float = 0.085
+    #: Highest resolution a PDF page is rendered at (dpi), whatever the scan inside it has.
+    pdf_max_dpi: float = 600.0
 
 
 @dataclass(frozen=True)
 class PreprocessConfig:
-    """Image clean-up before OCR; each step can be switched off for the ablation benchmark."""
+    """Image clean-up before OCR; each step can be switched off for the ablation benchmark.
 
+    Lengths are in millimetres on the page, so that they mean the same at any resolution.
+    """
+
+    #: Find the sheet in a photo and warp it flat (scans, already rectangular, are left alone).
+    sheet: bool = True
+    #: The sheet must cover at least this fraction of the photo (0–1).
+    sheet_min_area: float = 0.3
+    #: A sheet whose corners are all within this many degrees of 90° is taken as already flat.
+    sheet_max_corner_deg: float = 1.5
+    #: Replace coloured (stamp, pen) ink by paper, so the typed text is read alone.
+    ink_separation: bool = True
+    #: Ink farther than this from the page's dominant ink colour, in Lab a*b* units, is foreign.
+    ink_max_distance: float = 25.0
+    #: Divide the page by its blank-paper background (removes shadows, yellowing, uneven light).
+    flatten: bool = True
+    #: Size of the closing that erases ink to find the paper: must exceed the tallest character.
+    background_kernel_mm: float = 8.0
+    #: Paint over dark scanner borders and punch holes.
+    margins: bool = True
+    #: Ink touching the image edge and longer than this is a border, not a character.
+    border_min_mm: float = 12.0
+    #: A solid blob (filling ``blob_fill`` of its box) this wide and high is a hole, not a character.
+    blob_min_mm: float = 4.0
+    blob_fill: float = 0.55
+    #: Turn pages scanned sideways or upside down (Tesseract OSD). Off by default: one OSD call
+    #: costs about 0.8–2.8 s (measured), as much as the page's OCR.
+    orientation: bool = False
+    #: OSD's confidence needed before a page is turned.
+    orientation_min_confidence: float = 2.0
     #: Estimate and remove the page's skew (degrees, searched within ±``max_skew_deg``).
     deskew: bool = True
     max_skew_deg: float = 6.0
-    #: Binarize before OCR; when off, Tesseract gets the grayscale image and binarizes itself.
-    binarize: bool = True
+    #: Step of the final skew search, degrees; skews smaller than this are left alone.
+    skew_precision_deg: float = 0.05
+    #: Resize so that the typical character is ``target_glyph_px`` high (typescript at 300 dpi
+    #: measures 22–28), when it is off by more than a factor ``rescale_tolerance``; never enlarge
+    #: more than ``max_upscale`` times nor beyond ``max_megapixels``.
+    rescale: bool = True
+    target_glyph_px: float = 26.0
+    rescale_tolerance: float = 1.5
+    max_upscale: float = 3.0
+    max_megapixels: float = 40.0
+    #: ``sauvola``, ``wolf``, ``otsu``, or ``none`` to give Tesseract the grayscale image (it then
+    #: binarizes itself, with its own Otsu).
+    binarize: str = "sauvola"
+    #: Local-threshold window (Sauvola, Wolf): about two line heights of typescript.
+    window_mm: float = 4.0
+    #: Sauvola/Wolf ``k``: larger keeps fewer faint pixels as ink.
+    binarize_k: float = 0.2
+    #: Other binarizations of the same page (names as for ``binarize``), each read by an extra OCR
+    #: pass; what they read lands in ``OcrWord.readings``, where disagreement marks unsure words.
+    #: Each costs one more OCR of the page, so none by default.
+    extra_binarizations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,24 +103,172 @@ class OcrConfig:
     psm: int = 3
     #: Seconds before a hung Tesseract is killed and the page is marked failed.
     timeout_s: float = 300.0
+    #: Tesseract's own binarization, used when preprocessing hands it a grayscale image
+    #: (``PreprocessConfig.binarize="none"``): 0 Otsu, 1 Leptonica's adaptive Otsu, 2 Sauvola.
+    thresholding_method: int = 0
+    #: Keep, per character, the alternatives Tesseract's recogniser weighed (``OcrWord.alternatives``;
+    #: its ``lstm_choice_mode=2``). Same text, about 1.3× the OCR time.
+    char_alternatives: bool = False
 
 
 @dataclass(frozen=True)
 class AlignConfig:
     """Comparing the OCR text with the transcription."""
 
+    #: Treat ``ё`` and ``е`` as the same letter: typewriters and many editions print ``е`` for both,
+    #: so a difference between them is an editorial choice, reported once as info.
+    fold_yo: bool = True
+    #: Shortest word (letters/digits, case folded) used as an anchor when it occurs once on each side;
+    #: shorter words are too often repeated or misread to pin the two texts together.
+    anchor_min_chars: int = 4
+    #: Anchors out of the main order, in a row and agreeing with each other, that make a block read
+    #: in another order (a header column, a marginal note) rather than a chance coincidence.
+    moved_block_min_anchors: int = 2
+    #: A character substitution, insertion or deletion seen at least this many *other* times in the
+    #: document is this OCR's habit (e.g. ``д``→``л``), hence noise.
+    habit_min_count: int = 2
+    #: OCR word confidence (0–100) around which the confidence evidence turns from against to for an
+    #: error, and the spread (confidence points) over which it goes from neutral to full weight.
+    confidence_pivot: float = 75.0
+    confidence_spread: float = 15.0
+    #: Score (0–1) from which a divergence is high / medium / low severity; below ``low`` it is info.
+    high_score: float = 0.85
+    medium_score: float = 0.65
+    low_score: float = 0.35
+    #: Rows of the character confusion table kept in ``Metrics.confusions``.
+    max_confusions: int = 20
+
 
 @dataclass(frozen=True)
 class ChecksConfig:
     """Text-only consistency checks (dates, numbers, names; original vs translation)."""
 
+    #: Non-blank lines at the top of the original where the record's own date is looked for.
+    head_lines: int = 12
+    #: Non-blank lines at the foot of the original where the registration date is looked for.
+    foot_lines: int = 10
+    #: A date takes a role (header, footer, event) only on a line with at most this many other
+    #: characters: a dateline, not a sentence that mentions a date.
+    role_line_chars: int = 30
+    #: Days a footer date may lie from the header date before they are said to disagree (a record is
+    #: often typed and registered some days after the date it bears).
+    footer_lag_days: int = 31
+    #: Years a date may lie from the document's own year before it is suspect (only reported when a
+    #: one-character confusion would bring it back).
+    max_year_spread: int = 10
+    #: Two-digit years resolve to the century nearest this year when the document gives no year.
+    default_year: int = 1950
+    #: iuliia transliteration schemes whose spellings a translation may use for a Russian name.
+    translit_schemes: tuple[str, ...] = (
+        "bgn_pcgn", "ala_lc", "gost_779", "iso_9_1968", "wikipedia", "scientific", "icao_doc_9303",
+        "ungegn_1987", "bs_2979", "mvd_782", "telegram",
+    )  # fmt: skip
+    #: Similarity (1 − edits/length) at or above which an English word renders a Russian name.
+    name_accept: float = 0.92
+    #: Similarity below which two words are taken as unrelated rather than a misspelt pair.
+    name_min: float = 0.65
+    #: Word list whose lower-case entries are common English words (Debian package ``wamerican``):
+    #: a capitalised translation word not among them is a name, which must render some original word.
+    english_words: str = "/usr/share/dict/american-english"
+    #: Beads (aligned line groups) on either side searched before a value is called missing from the
+    #: translation; absorbs small alignment errors.
+    neighbour_beads: int = 2
+    #: Alignment cost weights (see ``pipeline.checks.parallel.align_segments``).
+    align_length_weight: float = 1.0
+    align_anchor_weight: float = 1.0
+    align_merge_cost: float = 0.4
+    align_skip_cost: float = 1.2
+    #: Segments (lines) the alignment may stray from the proportional diagonal; bounds its time.
+    align_band: int = 25
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    """Finding stamps, handwriting and signatures on a page and matching them to the markup.
+
+    Lengths are in millimetres of paper (converted with the page's dpi) so that one setting holds
+    for 200 and 600 dpi scans alike; colours are CIE Lab after white-balancing the page to its paper.
+    """
+
+    #: Resolution the page is reduced to for detection; pen strokes (≥ 0.3 mm) survive 150 dpi.
+    analysis_dpi: float = 150.0
+    #: Lab chroma (0–~130) above which an ink pixel counts as coloured (violet, blue, red) rather
+    #: than grey-black; JPEG fringes round black type reach about 12.
+    colour_chroma_min: float = 20.0
+    #: Fainter coloured pixels (chroma from this value) join the coloured ink when they touch pixels
+    #: above ``colour_chroma_min``: rubber stamps print unevenly, and their pale parts still count.
+    colour_chroma_grow: float = 12.0
+    #: Round a coloured element, ink of its own hue (± ``hue_tolerance_deg``) from this chroma and
+    #: lighter than type joins it, up to ``stamp_grow_mm`` away: the pale frame of a worn stamp.
+    #: Paper noise stays below about 6, the anti-aliased edges of type are excluded by lightness.
+    colour_chroma_faint: float = 7.0
+    hue_tolerance_deg: float = 25.0
+    stamp_grow_mm: float = 12.0
+    #: Lab hue ranges (degrees, atan2(b, a)) of stamp and pen inks: blue/violet and red. Yellow to
+    #: green (50–200°) is left out because that is the colour of stains and aged paper.
+    ink_hues_deg: tuple[tuple[float, float], ...] = ((200.0, 360.0), (0.0, 50.0))
+    #: Ink within this distance (mm) belongs to the same element (letters of a word, lines of a note).
+    group_mm: float = 5.0
+    #: Elements smaller than this on their longer side (mm) are specks, ticks or dirt.
+    min_element_mm: float = 5.0
+    #: Smallest ink area of an element (mm²).
+    min_ink_mm2: float = 4.0
+    #: A ring stamp has ink in at least this fraction of directions round its centre (0–1).
+    ring_coverage_min: float = 0.7
+    #: A framed stamp has ink along at least this fraction of each side of its frame (0–1).
+    frame_coverage_min: float = 0.5
+    #: Smallest stamp (mm, shorter side); office stamps are 15–45 mm.
+    stamp_min_mm: float = 12.0
+    #: A handwritten mark no larger than this (mm, longer side) is a candidate sheet number.
+    marginal_max_mm: float = 16.0
+    #: Ink taller than this many typed-glyph heights is not typewriting (greyscale detection).
+    untyped_height_ratio: float = 2.2
+    #: A signature is one row of ink whose largest connected stroke holds at least this share.
+    signature_largest_share: float = 0.3
+    #: Read stamps and handwriting with Tesseract (small crops; stamps in 4 orientations × angles).
+    read_elements: bool = True
+    #: Small rotations (degrees) tried on stamps in each of the four orientations.
+    stamp_angles_deg: tuple[float, ...] = (-12.0, 0.0, 12.0)
+    #: Tesseract language for the elements (stamps and notes are in the original's language).
+    lang: str = "rus"
+    #: Seconds before Tesseract reading one element is given up (the element keeps no text).
+    ocr_timeout_s: float = 30.0
+    #: A region and a markup item whose texts are at least this similar (0–1) are matched by text.
+    text_match_min: float = 0.6
+    #: Largest distance in reading order (0–1 of the document) for matching a handwritten note or a
+    #: sheet number by position alone (stamps and signatures are matched by kind wherever they are).
+    position_match_max: float = 0.5
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """How the HTML report stores its page images (the report must stay light for 50-page files)."""
+
+    #: Page images are re-encoded in this format beside the report: ``webp`` or ``jpeg``. On an A4
+    #: scan at 2400 px, WebP quality 60 took 140 KB against 384 KB for JPEG quality 70, with
+    #: typewritten strokes as legible; every current browser shows WebP.
+    image_format: str = "webp"
+    #: Encoder quality, 1–95.
+    image_quality: int = 60
+    #: Longest side of a stored page image, in pixels; larger scans are scaled down (boxes keep
+    #: input-pixel coordinates, the viewer scales them). 2400 px is A4 at about 200 dpi.
+    max_image_side: int = 2400
+
 
 @dataclass(frozen=True)
 class RunConfig:
-    """How pages are scheduled."""
+    """How pages are scheduled and where their readings are kept."""
 
     #: Worker processes for OCR; 0 means one per CPU core.
     jobs: int = 0
+    #: ``local`` (a process pool, nothing to start) or ``dask`` (Dask distributed).
+    engine: str = "local"
+    #: Address of an existing Dask scheduler (``tcp://HOST:8786``); None starts a LocalCluster.
+    scheduler: str | None = None
+    #: Keep page readings between runs; a re-run after a transcript edit then skips the OCR.
+    cache: bool = True
+    #: Where the cache lives; None means ``.cache`` inside the output folder.
+    cache_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,4 +280,6 @@ class Config:
     ocr: OcrConfig = field(default_factory=OcrConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
+    layout: LayoutConfig = field(default_factory=LayoutConfig)
     run: RunConfig = field(default_factory=RunConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)

@@ -64,6 +64,9 @@ class Preprocessed:
     to_input: np.ndarray  # float64 (3, 3)
     skew_deg: float  # skew found on the input, degrees, counter-clockwise positive
     steps: tuple[str, ...] = ()  # names of the steps applied, in order
+    #: Other binarizations of the same image, same geometry: (method, pixels) pairs, each read by
+    #: an extra OCR pass (``PreprocessConfig.extra_binarizations``).
+    alternates: tuple[tuple[str, np.ndarray], ...] = ()
 
 
 # --- ocr ----------------------------------------------------------------------------------------
@@ -80,6 +83,12 @@ class OcrWord:
     paragraph: int
     line: int
     word: int
+    #: Per character of ``text``, the other characters Tesseract's recogniser weighed there, best
+    #: first (``OcrConfig.char_alternatives``); () when not asked for or not given for this word.
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    #: What each extra OCR pass (``Preprocessed.alternates``) read at this word's place, in pass
+    #: order ("" where it read nothing); a reading that differs is evidence the word is unsure.
+    readings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

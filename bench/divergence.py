@@ -1,0 +1,284 @@
+"""Benchmark of the divergence finder (``pipeline.align``), three parts in one run.
+
+1. Recall and false alarms of medium/high flags on ``scanproof synth --plant`` documents, per level
+   (fixed seeds; pages are OCR'd once and kept in ``--work``, outside the repository).
+2. Time of alignment + classification for documents of 1, 10 and 100 pages (the OCR'd pages above,
+   repeated to make up the length).
+3. CER with alignment (``text_metrics``) against dinglehopper's CLI on Russian text pairs of 2k–300k
+   characters with about 3% OCR-like noise and a few dropped and duplicated lines: time and peak
+   memory, each measured in a fresh process.
+
+Run: ``.venv/bin/python bench/divergence.py [--docs 20] [--levels archival poor] [--jobs 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from pipeline import ingest, ocr, preprocess
+from pipeline.align import align, find_divergences, normalize
+from pipeline.config import Config
+from pipeline.model import Flag, OcrPage, Severity, Transcript
+from pipeline.synth import make_document
+from pipeline.synth.corpus import sentence
+from pipeline.transcript import parse_transcript, read_transcript
+
+#: Planted kinds that the comparison with the scan is meant to find (the others concern the
+#: translation, or handwriting, which the layout checks match against the markup).
+SCAN_KINDS = {"digit_confusion", "letter_confusion", "dropped_word", "doubled_word", "dropped_line",
+              "word_substitution", "date_slip"}
+OCR_CONFUSIONS = list(zip("дилнвоаеcш3б", "лнппнаоссщ86", strict=True))
+
+
+# --- part 1: recall and false alarms ------------------------------------------------------------
+
+
+def ocr_document(folder: Path, seed: int, level: str, plant: int) -> Path:
+    """Make one synthetic document and OCR its pages (once); returns the folder."""
+    done = folder / "ocr.pkl"
+    if done.exists():
+        return folder
+    doc = make_document(folder, seed=seed, level=level, pages=1, plant=plant)
+    config = Config()
+    pages = []
+    for n, source in enumerate(ingest.discover_pages([p.image for p in doc.pages]), start=1):
+        page = ingest.load_page(source, n, config.ingest)
+        pages.append(ocr.read_page(page, preprocess.preprocess(page, config.preprocess), config.ocr))
+    done.write_bytes(pickle.dumps(pages))
+    return folder
+
+
+def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    return a is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def planted_span(transcript: Transcript, error: dict) -> tuple[int, int] | None:
+    """The span of ``transcript.original`` that a planted error changed (None for a dropped text)."""
+    if not error["transcript_text"]:
+        return None
+    norm = normalize(transcript.original)
+    line = normalize(error["line"]).text
+    at = norm.text.find(line)
+    inner = normalize(error["transcript_text"]).text
+    if at < 0 or (k := line.find(inner)) < 0:
+        return None
+    return norm.span(at + k, at + k + len(inner))
+
+
+def matches(flag: Flag, error: dict, span: tuple[int, int] | None) -> bool:
+    if span is not None:
+        return _overlaps(flag.transcript_span, span)
+    return flag.kind == "omission" and fuzz.partial_ratio(_alnum(error["scan_text"]),
+                                                          _alnum(flag.scan_text or "")) >= 80
+
+
+def score_document(folder: Path) -> dict:
+    pages: list[OcrPage] = pickle.loads((folder / "ocr.pkl").read_bytes())
+    transcript = read_transcript(folder / "transcript.md")
+    key = json.loads((folder / "answer-key.json").read_text(encoding="utf-8"))
+    config = Config().align
+    flags = [f for f in find_divergences(align(pages, transcript, config), config)
+             if f.severity in (Severity.HIGH, Severity.MEDIUM)]
+    errors = [e for e in key["errors"] if e["section"] == "original" and e["kind"] in SCAN_KINDS]
+    found, right_text, used = 0, 0, set()
+    missed = []
+    for e in errors:
+        span = planted_span(transcript, e)
+        hits = [k for k, f in enumerate(flags) if matches(f, e, span)]
+        used.update(hits)
+        if hits:
+            found += 1
+            right_text += any(_alnum(e["scan_text"]) in _alnum(flags[k].scan_text or "") for k in hits)
+        else:
+            missed.append(e["kind"])
+    false = [f"{f.kind}: {f.transcript_text!r} / {f.scan_text!r}"
+             for k, f in enumerate(flags) if k not in used]
+    return {"planted": len(errors), "found": found, "right_scan_text": right_text, "false": false,
+            "pages": len(pages), "missed": missed}
+
+
+def recall_part(work: Path, levels: list[str], docs: int, plant: int, jobs: int) -> dict:
+    out = {}
+    with ProcessPoolExecutor(jobs) as pool:
+        for level in levels:
+            folders = [work / level / f"seed-{s}" for s in range(docs)]
+            list(pool.map(ocr_document, folders, range(docs), [level] * docs, [plant] * docs))
+            results = [score_document(f) for f in folders]
+            planted = sum(r["planted"] for r in results)
+            found = sum(r["found"] for r in results)
+            false = sum(len(r["false"]) for r in results)
+            pages = sum(r["pages"] for r in results)
+            worst = max(len(r["false"]) / r["pages"] for r in results)
+            missed: dict[str, int] = {}
+            for r in results:
+                for kind in r["missed"]:
+                    missed[kind] = missed.get(kind, 0) + 1
+            out[level] = {
+                "documents": docs, "planted": planted, "recall": found / planted,
+                "right_scan_text": sum(r["right_scan_text"] for r in results) / max(found, 1),
+                "false_per_page": false / pages, "worst_false_per_page": worst, "missed": missed,
+                "false_examples": [x for r in results for x in r["false"]][:8],
+            }
+    return out
+
+
+# --- part 2: speed on long documents ------------------------------------------------------------
+
+
+def long_document(folders: list[Path], n_pages: int) -> tuple[list[OcrPage], Transcript]:
+    """``n_pages`` OCR'd pages (cycling through ``folders``) and the concatenated transcription."""
+    pages, originals = [], []
+    for k in range(n_pages):
+        folder = folders[k % len(folders)]
+        page = pickle.loads((folder / "ocr.pkl").read_bytes())[0]
+        pages.append(replace(page, index=k + 1))
+        originals.append(read_transcript(folder / "transcript.md").original)
+    text = "\n\n".join(originals)
+    return pages, parse_transcript(f"**Original Language:**\n\nRussian\n\n**Contents:**\n\n{text}\n", "long")
+
+
+def speed_part(work: Path, level: str) -> dict:
+    folders = sorted((work / level).glob("seed-*"))
+    config = Config().align
+    out = {}
+    for n in (1, 10, 100):
+        pages, transcript = long_document(folders, n)
+        t0 = time.perf_counter()
+        flags = find_divergences(align(pages, transcript, config), config)
+        out[f"{n} pages"] = {"seconds": round(time.perf_counter() - t0, 3), "flags": len(flags),
+                             "transcript_chars": len(transcript.original)}
+    return out
+
+
+# --- part 3: CER against dinglehopper -----------------------------------------------------------
+
+
+def prose(rng: np.random.Generator, n_chars: int) -> str:
+    """Russian official prose from the synthetic corpus, about ``n_chars`` long, in lines of ~60."""
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < n_chars:
+        words += sentence(rng, int(rng.integers(1950, 1980))).ru.split()
+    lines, line = [], []
+    for w in words:
+        line.append(w)
+        if sum(len(x) + 1 for x in line) > 60:
+            lines.append(" ".join(line))
+            line = []
+    lines.append(" ".join(line))
+    return "\n".join(lines)[:n_chars]
+
+
+def noisy(text: str, rng: np.random.Generator, rate: float = 0.03, line_events: int = 3) -> str:
+    """An OCR-like copy: ``rate`` of the characters substituted (often by look-alikes), dropped or
+    doubled, and ``line_events`` lines dropped or duplicated."""
+    lines = text.split("\n")
+    for _ in range(line_events):
+        k = int(rng.integers(len(lines)))
+        if rng.random() < 0.5 and len(lines) > 1:
+            del lines[k]
+        else:
+            lines.insert(k, lines[k])
+    out = []
+    look = dict(OCR_CONFUSIONS)
+    for c in "\n".join(lines):
+        r = rng.random()
+        if r < rate * 0.6:
+            out.append(look.get(c, chr(0x430 + int(rng.integers(32)))) if c != "\n" else c)
+        elif r < rate * 0.8:
+            continue
+        elif r < rate:
+            out += [c, c]
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _measure(cmd: list[str]) -> tuple[float, float, str]:
+    """Run ``cmd``; (wall seconds, peak RSS in MiB, stdout) of that process alone."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    stdout = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode})")
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024, stdout
+
+
+_OURS = """
+import sys, time, resource, json
+from pathlib import Path
+from pipeline.align import text_metrics
+ref, hyp = (Path(p).read_text(encoding="utf-8") for p in sys.argv[1:3])
+t0 = time.perf_counter()
+m = text_metrics(ref, hyp)
+print(json.dumps({"cer": m.cer, "seconds": time.perf_counter() - t0}))
+"""
+
+
+def cer_part(sizes: list[int]) -> dict:
+    rng = np.random.default_rng(2026)
+    bindir = Path(sys.executable).parent
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            ref = prose(rng, size)
+            hyp = noisy(ref, rng)
+            gt, ocr_txt = Path(tmp, "gt.txt"), Path(tmp, "ocr.txt")
+            gt.write_text(ref, encoding="utf-8")
+            ocr_txt.write_text(hyp, encoding="utf-8")
+            ours_s, ours_mb, ours_out = _measure([sys.executable, "-c", _OURS, str(gt), str(ocr_txt)])
+            ours = json.loads(ours_out)
+            dh_s, dh_mb, _ = _measure([str(bindir / "dinglehopper"), "--plain-encoding", "utf-8",
+                                       str(gt), str(ocr_txt), str(Path(tmp, "report"))])
+            dh = json.loads(Path(tmp, "report.json").read_text(encoding="utf-8"))
+            out[f"{size // 1000}k"] = {
+                "scanproof_s": round(ours_s, 3), "scanproof_metric_s": round(ours["seconds"], 3),
+                "scanproof_MiB": round(ours_mb), "dinglehopper_s": round(dh_s, 2),
+                "dinglehopper_MiB": round(dh_mb), "speedup": round(dh_s / ours_s, 1),
+                "cer": round(ours["cer"], 5), "dinglehopper_cer": round(dh["cer"], 5),
+            }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=20)
+    parser.add_argument("--plant", type=int, default=8)
+    parser.add_argument("--levels", nargs="+", default=["archival", "poor"])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[2_000, 20_000, 100_000, 300_000])
+    parser.add_argument("--work", type=Path,
+                        default=Path(tempfile.gettempdir()) / "scanproof-bench-divergence")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["recall", "speed", "cer"])
+    args = parser.parse_args()
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    result: dict = {}
+    if "recall" not in args.skip:
+        result["recall"] = recall_part(args.work, args.levels, args.docs, args.plant, args.jobs)
+    if "speed" not in args.skip:
+        result["speed"] = speed_part(args.work, args.levels[0])
+    if "cer" not in args.skip:
+        result["cer"] = cer_part(args.sizes)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,599 @@
+"""Alignment of the OCR words of a document's pages with the transcription's characters.
+
+1. Both texts are normalized (``normalize``); the transcription's markup is cut out. Every character
+   keeps its origin: a transcript offset, or the OCR word (page, box, confidence) it belongs to.
+2. Words that occur once on each side anchor the two texts (``anchors``). OCR lines that anchor, as a
+   block, somewhere else than where the OCR read them (a header column, a marginal note) are moved to
+   the transcription's order and the texts are anchored again.
+3. The text between consecutive anchors is aligned with rapidfuzz's Levenshtein opcodes: the cost is
+   that of the gaps, never the whole document squared.
+4. From the character alignment come the metrics (overall, per page, per transcript line) and the
+   differences, each widened to whole words on both sides, which ``classify`` turns into flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.process import cdist
+
+from pipeline.align import anchors as anchoring
+from pipeline.align.metrics import count_edits, distance, opcodes, rate, word_error_count
+from pipeline.align.normalize import NormalizedText, normalize
+from pipeline.config import AlignConfig
+from pipeline.model import (
+    AlignedLine,
+    BBox,
+    Metrics,
+    OcrPage,
+    OcrWord,
+    PageMetrics,
+    Section,
+    Span,
+    Transcript,
+)
+
+Opcode = tuple[str, int, int, int, int]
+#: Characters of transcription kept on each side of a difference as its context.
+_CONTEXT = 300
+#: A word with the space after it.
+_UNIT = re.compile(r"[^ ]+ ?| ")
+#: Cost of leaving a word unpaired when pairing the words of a run of differences: two words pair
+#: when their normalized edit distance is below twice this (they share over ~10% of their letters).
+_UNPAIRED = 0.45
+#: Added to the cost of pairing one word with two run together, so that a plain pair wins a tie.
+_JOIN_PENALTY = 0.05
+#: Largest run (ref words × OCR words) paired word by word; a longer one is aligned by characters.
+_MAX_PAIRING = 4000
+#: One character edit: (transcript character, OCR character), "" on the side that has none.
+Edit = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class PlacedWord:
+    """An OCR word and the page it is on."""
+
+    page: int
+    word: OcrWord
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where the transcription and the OCR disagree, widened to whole words on both sides.
+
+    ``transcript_text`` / ``ocr_text`` are the normalized words ("" on the side that has none);
+    ``before`` is the transcript word just before the place (to recognise a doubled word).
+    """
+
+    transcript_text: str
+    ocr_text: str
+    transcript_span: Span | None  # in Transcript.original
+    words: tuple[PlacedWord, ...]  # the OCR words involved (for an insertion: none)
+    page: int | None
+    bbox: BBox | None
+    edits: tuple[Edit, ...]
+    #: Per edit, the index in ``words`` of the OCR word it falls in (or next to), -1 if none.
+    edit_words: tuple[int, ...] = ()
+    before: str = ""
+    after: str = ""
+    #: The transcription around the place (a few hundred characters), to recognise moved text.
+    context: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Alignment:
+    """The alignment of a document's OCR with its transcription, and what was measured on it."""
+
+    transcript: NormalizedText  # transcription, markup cut out, normalized
+    ocr: NormalizedText  # OCR text of all pages in the transcription's order, normalized
+    ops: tuple[Opcode, ...]  # Levenshtein opcodes from ``transcript.text`` to ``ocr.text``
+    metrics: Metrics
+    page_metrics: tuple[PageMetrics, ...]
+    lines: tuple[AlignedLine, ...]
+    differences: tuple[Difference, ...]
+    #: The normalized texts of the transcription's markup (handwriting, stamps …), which the OCR may
+    #: read too: an OCR text matching one of them is not a transcription omission.
+    markup_texts: tuple[str, ...]
+    #: OCR lines moved to the transcription's order before aligning (reading-order differences).
+    moved_lines: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class _OcrText:
+    """The OCR words in reading order as one normalized text, and which word each character is from."""
+
+    norm: NormalizedText
+    words: tuple[PlacedWord, ...]
+    word_of_char: np.ndarray  # int64 per character of ``norm.text``: index into ``words``, -1 between
+    line_of_word: np.ndarray  # int64 per word: index of its line in the order given
+
+
+def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig) -> Alignment:
+    """Align the OCR of ``pages`` (in page order) with ``transcript.original``."""
+    markup = transcript.markup_in(Section.ORIGINAL)
+    ref = normalize(transcript.original, [m.span for m in markup], fold_yo=config.fold_yo)
+    lines = [[PlacedWord(p.index, w) for w in line] for p in pages for line in p.lines()]
+    ocr = _ocr_text(lines, config)
+    ref_keys = _keys(ref.text, config)
+    chain, off_chain = anchoring.chain_anchors(_keys(ocr.norm.text, config), ref_keys)
+    moved = _moved_lines(ocr, chain, off_chain, config)
+    if moved:
+        order = _reading_order(ocr, chain, moved)
+        ocr = _ocr_text([lines[k] for k in order], config)
+        chain, _ = anchoring.chain_anchors(_keys(ocr.norm.text, config), ref_keys)
+    ops = _align_between_anchors(ref.text, ocr.norm.text, chain)
+    subs, dels, ins, confusions = count_edits(ref.text, ocr.norm.text, ops, config.max_confusions)
+    word_errors, n_words = word_error_count(ref.text, ocr.norm.text)
+    metrics = Metrics(
+        cer=rate(subs + dels + ins, len(ref.text)),
+        wer=rate(word_errors, n_words),
+        reference_chars=len(ref.text),
+        reference_words=n_words,
+        substitutions=subs,
+        deletions=dels,
+        insertions=ins,
+        confusions=confusions,
+    )
+    bridge = _Bridge(ref, ocr, ops)
+    markup_texts = tuple(
+        t for t in (normalize(m.text, fold_yo=config.fold_yo).text for m in markup) if t
+    )
+    return Alignment(
+        transcript=ref,
+        ocr=ocr.norm,
+        ops=tuple(ops),
+        metrics=metrics,
+        page_metrics=bridge.page_metrics(),
+        lines=bridge.aligned_lines(transcript.original),
+        differences=bridge.differences(),
+        markup_texts=markup_texts,
+        moved_lines=len(moved),
+    )
+
+
+# --- building and ordering the OCR text ---------------------------------------------------------
+
+
+def _ocr_text(lines: Sequence[Sequence[PlacedWord]], config: AlignConfig) -> _OcrText:
+    """Join the lines (words by spaces, lines by line breaks) and normalize the result."""
+    parts: list[str] = []
+    owner: list[np.ndarray] = []
+    words: list[PlacedWord] = []
+    line_of_word: list[int] = []
+    for k, line in enumerate(lines):
+        for n, pw in enumerate(line):
+            sep = " " if n else "\n"
+            parts += [sep, pw.word.text]
+            owner += [np.full(1, -1), np.full(len(pw.word.text), len(words))]
+            words.append(pw)
+            line_of_word.append(k)
+    raw = "".join(parts)
+    raw_owner = np.concatenate(owner) if owner else np.zeros(0, dtype=np.int64)
+    norm = normalize(raw, fold_yo=config.fold_yo)
+    word_of_char = raw_owner[norm.origin] if len(norm.origin) else np.zeros(0, dtype=np.int64)
+    # A space that replaced a line break or a word gap has no word of its own.
+    word_of_char = np.where(np.frombuffer(norm.text.encode("utf-32-le"), dtype=np.uint32) == 32,
+                            -1, word_of_char)
+    lines_arr = np.asarray(line_of_word, dtype=np.int64)
+    return _OcrText(norm, tuple(words), word_of_char.astype(np.int64), lines_arr)
+
+
+def _tokens(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the space-separated words of a normalized text."""
+    if not text:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    space = np.flatnonzero(codes == 32)
+    starts = np.concatenate([[0], space + 1])
+    ends = np.concatenate([space, [len(text)]])
+    return starts, ends
+
+
+def _keys(text: str, config: AlignConfig) -> list[str | None]:
+    """The anchor key of each word of a normalized text."""
+    return [anchoring.anchor_key(w, config.anchor_min_chars) for w in text.split(" ")] if text else []
+
+
+def _moved_lines(
+    ocr: _OcrText, chain: list[anchoring.Anchor], off_chain: list[anchoring.Anchor], config: AlignConfig
+) -> dict[int, float]:
+    """OCR lines that belong elsewhere in the transcription: line index → transcript word position."""
+    if not off_chain:
+        return {}
+    starts, _ = _tokens(ocr.norm.text)
+    token_line = ocr.line_of_word[np.maximum(ocr.word_of_char[starts], 0)]
+    chain_lines = {int(token_line[i]) for i, _ in chain}
+    anchored_lines = chain_lines | {int(token_line[i]) for i, _ in off_chain}
+    n_lines = int(ocr.line_of_word.max()) + 1
+    moved: dict[int, float] = {}
+    for block in anchoring.moved_blocks(off_chain, config.moved_block_min_anchors):
+        shift = float(np.median([j - i for i, j in block]))
+        first, last = int(token_line[block[0][0]]), int(token_line[block[-1][0]])
+        # A block whose lines also hold chain anchors is interleaved with the main text, not moved.
+        if any(k in chain_lines for k in range(first, last + 1)):
+            continue
+        # Lines without any anchor (``№ 122``) next to the block go with it.
+        while first > 0 and first - 1 not in anchored_lines:
+            first -= 1
+        while last + 1 < n_lines and last + 1 not in anchored_lines:
+            last += 1
+        for k in range(first, last + 1):
+            moved[k] = int(np.searchsorted(token_line, k)) + shift
+    return moved
+
+
+def _reading_order(ocr: _OcrText, chain: list[anchoring.Anchor], moved: dict[int, float]) -> list[int]:
+    """Line indices in the transcription's order: moved lines where their anchors put them, the
+    others in the OCR's order (their positions interpolated along the anchor chain)."""
+    starts, _ = _tokens(ocr.norm.text)
+    token_line = ocr.line_of_word[np.maximum(ocr.word_of_char[starts], 0)]
+    n_lines = int(ocr.line_of_word.max()) + 1 if len(ocr.line_of_word) else 0
+    kept = [(i, j) for i, j in chain if int(token_line[i]) not in moved]
+    xs = np.array([i for i, _ in kept], dtype=float) if kept else np.array([0.0])
+    ys = np.array([j for _, j in kept], dtype=float) if kept else np.array([0.0])
+    keys = []
+    for k in range(n_lines):
+        first_token = int(np.searchsorted(token_line, k))
+        position = moved.get(k, float(np.interp(first_token, xs, ys)))
+        # Ties (lines between the same two anchors) keep the OCR's order.
+        keys.append((position, k in moved, k))
+    return [k for _, _, k in sorted(keys)]
+
+
+def _align_between_anchors(ref: str, hyp: str, chain: list[anchoring.Anchor]) -> list[Opcode]:
+    """Opcodes of ``ref`` → ``hyp``, computed gap by gap between anchored words.
+
+    ``chain`` pairs word indices (hyp word, ref word); each gap runs from one anchor's first character
+    to the next one's, on both sides, and is aligned by ``_align_gap``.
+    """
+    ref_starts, _ = _tokens(ref)
+    hyp_starts, _ = _tokens(hyp)
+    cuts = [(0, 0)] + [(int(ref_starts[j]), int(hyp_starts[i])) for i, j in chain] + [(len(ref), len(hyp))]
+    ops: list[Opcode] = []
+    for (r0, h0), (r1, h1) in zip(cuts, cuts[1:], strict=False):
+        if r0 == r1 and h0 == h1:
+            continue
+        for tag, a0, a1, b0, b1 in _align_gap(ref[r0:r1], hyp[h0:h1]):
+            op = (tag, a0 + r0, a1 + r0, b0 + h0, b1 + h0)
+            if ops and ops[-1][0] == tag == "equal":
+                ops[-1] = ("equal", ops[-1][1], op[2], ops[-1][3], op[4])
+            else:
+                ops.append(op)
+    return ops
+
+
+def _align_gap(ref: str, hyp: str) -> list[Opcode]:
+    """Opcodes of a gap, words first: a character alignment alone spreads a dropped line over the
+    letters it happens to share with its neighbours; aligning words first keeps it whole.
+
+    Words equal on both sides are kept; each run of unequal words is paired word to word where the
+    words are alike (``_pair_words``), and only paired words are aligned character by character.
+    """
+    ref_units, hyp_units = _units(ref), _units(hyp)
+    if not ref_units or not hyp_units:
+        return opcodes(ref, hyp)
+    ids: dict[str, int] = {}
+    ref_keys = [ids.setdefault(ref[a:b].rstrip(" "), len(ids)) for a, b in ref_units]
+    hyp_keys = [ids.setdefault(hyp[a:b].rstrip(" "), len(ids)) for a, b in hyp_units]
+    out: list[Opcode] = []
+    ra = ha = 0  # start of the current run of unequal words
+    for op in Indel.opcodes(ref_keys, hyp_keys):
+        if op.tag != "equal":
+            continue
+        out += _align_words(ref, hyp, ref_units[ra:op.src_start], hyp_units[ha:op.dest_start],
+                            _at(ref_units, ra), _at(hyp_units, ha))
+        for k in range(op.src_end - op.src_start):
+            out += _align_units(ref, hyp, ref_units[op.src_start + k], hyp_units[op.dest_start + k])
+        ra, ha = op.src_end, op.dest_end
+    out += _align_words(ref, hyp, ref_units[ra:], hyp_units[ha:], _at(ref_units, ra), _at(hyp_units, ha))
+    return out
+
+
+def _at(units: list[tuple[int, int]], k: int) -> int:
+    """Where unit ``k`` starts (the end of the text when k is past the last unit)."""
+    return units[k][0] if k < len(units) else (units[-1][1] if units else 0)
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of a normalized text, each with the space after it (they tile the text)."""
+    return [m.span() for m in _UNIT.finditer(text)]
+
+
+def _align_units(ref: str, hyp: str, r: tuple[int, int], h: tuple[int, int]) -> list[Opcode]:
+    """Character opcodes of one ref unit against one hyp unit, in the coordinates of the gap."""
+    (a, b), (c, d) = r, h
+    if ref[a:b] == hyp[c:d]:
+        return [("equal", a, b, c, d)]
+    return [(tag, a0 + a, a1 + a, b0 + c, b1 + c) for tag, a0, a1, b0, b1 in opcodes(ref[a:b], hyp[c:d])]
+
+
+def _align_words(
+    ref: str, hyp: str, ref_units: list[tuple[int, int]], hyp_units: list[tuple[int, int]],
+    r_pos: int, h_pos: int,
+) -> list[Opcode]:
+    """Opcodes for a run of unequal words (starting at ``r_pos`` / ``h_pos``): alike words paired,
+    the others inserted or deleted whole."""
+    if not ref_units and not hyp_units:
+        return []
+    if not hyp_units or not ref_units:
+        r1 = ref_units[-1][1] if ref_units else r_pos
+        h1 = hyp_units[-1][1] if hyp_units else h_pos
+        return [("delete" if ref_units else "insert", r_pos, r1, h_pos, h1)]
+    if len(ref_units) * len(hyp_units) > _MAX_PAIRING:
+        (a, _), (c, _) = ref_units[0], hyp_units[0]
+        b, d = ref_units[-1][1], hyp_units[-1][1]
+        return [(tag, a0 + a, a1 + a, b0 + c, b1 + c) for tag, a0, a1, b0, b1 in opcodes(ref[a:b], hyp[c:d])]
+    out: list[Opcode] = []
+    for i0, i1, j0, j1 in _pair_words([ref[a:b] for a, b in ref_units], [hyp[c:d] for c, d in hyp_units]):
+        r = (ref_units[i0][0], ref_units[i1 - 1][1]) if i1 > i0 else (r_pos, r_pos)
+        h = (hyp_units[j0][0], hyp_units[j1 - 1][1]) if j1 > j0 else (h_pos, h_pos)
+        if i1 > i0 and j1 > j0:
+            out += _align_units(ref, hyp, r, h)
+        else:
+            out.append(("delete" if i1 > i0 else "insert", *r, *h))
+        r_pos, h_pos = r[1], h[1]
+    return out
+
+
+def _pair_words(ref: list[str], hyp: list[str]) -> list[tuple[int, int, int, int]]:
+    """The cheapest monotone pairing of two short word lists, as steps ``(i0, i1, j0, j1)``: ref
+    words ``i0:i1`` go with hyp words ``j0:j1`` (one side may be empty).
+
+    Pairing costs the words' normalized edit distance (0–1); a word may also pair with two words of
+    the other side run together (the OCR splits and joins words); leaving a word unpaired costs
+    ``_UNPAIRED``. So only words that share most of their letters pair up.
+    """
+    n, m = len(ref), len(hyp)
+    r = [w.rstrip(" ") for w in ref]
+    h = [w.rstrip(" ") for w in hyp]
+    dist = Levenshtein.normalized_distance
+    single = cdist(r, h, scorer=dist)
+    cost = np.full((n + 1, m + 1), np.inf)
+    step = np.zeros((n + 1, m + 1, 2), dtype=np.int64)
+    cost[0, 0] = 0.0
+    moves = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for di, dj in moves:
+                if (di, dj) == (0, 0) or i < di or j < dj:
+                    continue
+                if di and dj:
+                    a, b = "".join(r[i - di:i]), "".join(h[j - dj:j])
+                    c = single[i - 1, j - 1] if di == dj == 1 else dist(a, b) + _JOIN_PENALTY
+                else:
+                    c = _UNPAIRED
+                if cost[i - di, j - dj] + c < cost[i, j]:
+                    cost[i, j] = cost[i - di, j - dj] + c
+                    step[i, j] = (di, dj)
+    path: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    while i or j:
+        di, dj = (int(x) for x in step[i, j])
+        path.append((i - di, i, j - dj, j))
+        i, j = i - di, j - dj
+    return path[::-1]
+
+
+# --- from the character alignment to pages, lines and differences -------------------------------
+
+
+class _Bridge:
+    """Maps between the two aligned texts, and from them to transcript offsets and OCR words."""
+
+    def __init__(self, ref: NormalizedText, ocr: _OcrText, ops: Sequence[Opcode]) -> None:
+        self.ref, self.ocr, self.ops = ref, ocr, ops
+        n, m = len(ref.text), len(ocr.norm.text)
+        # Boundary maps: ref boundary i (0..n) corresponds to hyp boundaries lo[i]..hi[i], and back.
+        self.r2h_lo = np.full(n + 1, m, dtype=np.int64)
+        self.r2h_hi = np.zeros(n + 1, dtype=np.int64)
+        self.h2r_lo = np.full(m + 1, n, dtype=np.int64)
+        self.h2r_hi = np.zeros(m + 1, dtype=np.int64)
+        self.page_of_ref = np.zeros(n, dtype=np.int64)  # 0 = unknown yet
+        pages = np.array([pw.page for pw in ocr.words] + [0], dtype=np.int64)
+        for tag, r0, r1, h0, h1 in ops:
+            if tag in ("equal", "replace"):
+                self._tie(np.arange(r0, r1 + 1), np.arange(h0, h1 + 1))
+                self.page_of_ref[r0:r1] = pages[ocr.word_of_char[h0:h1]]
+            elif tag == "delete":
+                self._tie(np.arange(r0, r1 + 1), np.full(r1 - r0 + 1, h0))
+            else:
+                self._tie(np.full(h1 - h0 + 1, r0), np.arange(h0, h1 + 1))
+        self.page_of_ref = _fill_gaps(self.page_of_ref)
+        self.ref_starts, self.ref_ends = _tokens(ref.text)
+        self.hyp_starts, self.hyp_ends = _tokens(ocr.norm.text)
+        self.ref_token = _token_of_char(n, self.ref_starts, self.ref_ends)
+        self.hyp_token = _token_of_char(m, self.hyp_starts, self.hyp_ends)
+
+    def _tie(self, r: np.ndarray, h: np.ndarray) -> None:
+        np.minimum.at(self.r2h_lo, r, h)
+        np.maximum.at(self.r2h_hi, r, h)
+        np.minimum.at(self.h2r_lo, h, r)
+        np.maximum.at(self.h2r_hi, h, r)
+
+    def hyp_range(self, r0: int, r1: int, *, trailing: bool = True) -> tuple[int, int]:
+        """The OCR characters aligned with transcript characters ``r0:r1``.
+
+        OCR text inserted just after ``r1`` is included when ``trailing`` (so that a line of the
+        scan missing from the transcription shows beside the line before it), and never that
+        inserted just before ``r0``.
+        """
+        start = int(self.r2h_hi[r0]) if r0 < r1 else int(self.r2h_lo[r0])
+        return start, int(self.r2h_hi[r1] if trailing else self.r2h_lo[r1])
+
+    def place(self, h0: int, h1: int) -> tuple[tuple[PlacedWord, ...], int | None, BBox | None]:
+        """The OCR words of characters ``h0:h1``, their (majority) page and the union of their boxes."""
+        ids = sorted(set(self.ocr.word_of_char[h0:h1].tolist()) - {-1})
+        words = tuple(self.ocr.words[i] for i in ids)
+        if not words:
+            return (), None, None
+        page = max({w.page for w in words}, key=[w.page for w in words].count)
+        boxes = [w.word.bbox for w in words if w.page == page]
+        bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+        return words, page, bbox
+
+    def page_metrics(self) -> tuple[PageMetrics, ...]:
+        """CER and WER per page, over the stretch of transcription aligned with each page."""
+        ref, hyp = self.ref.text, self.ocr.norm.text
+        out = []
+        for page in np.unique(self.page_of_ref):
+            where = np.flatnonzero(self.page_of_ref == page)
+            r0, r1 = int(where[0]), int(where[-1]) + 1
+            h0, h1 = self.hyp_range(r0, r1)
+            word_errors, n_words = word_error_count(ref[r0:r1], hyp[h0:h1])
+            out.append(PageMetrics(
+                page=int(page),
+                cer=rate(distance(ref[r0:r1], hyp[h0:h1]), r1 - r0),
+                wer=rate(word_errors, n_words),
+                reference_chars=r1 - r0,
+            ))
+        return tuple(out)
+
+    def aligned_lines(self, original: str) -> tuple[AlignedLine, ...]:
+        """One ``AlignedLine`` per line of the transcription that has typed text."""
+        out = []
+        offset = 0
+        for raw_line in original.split("\n"):
+            start, end = offset, offset + len(raw_line)
+            offset = end + 1
+            r0 = int(np.searchsorted(self.ref.origin, start))
+            r1 = int(np.searchsorted(self.ref.origin, end))
+            while r1 > r0 and self.ref.text[r1 - 1] == " ":
+                r1 -= 1
+            if r1 <= r0:
+                continue
+            h0, h1 = self.hyp_range(r0, r1)
+            t, o = self.ref.text[r0:r1], self.ocr.norm.text[h0:h1].strip()
+            _, page, bbox = self.place(h0, h1)
+            out.append(AlignedLine(
+                transcript=t,
+                ocr=o,
+                page=page,
+                bbox=bbox,
+                cer=rate(distance(t, o), len(t)),
+                ops=tuple(opcodes(t, o)),
+                transcript_span=self.ref.span(r0, r1),
+            ))
+        return tuple(out)
+
+    def differences(self) -> tuple[Difference, ...]:
+        """Every non-equal stretch of the alignment, widened to whole words and merged when they touch."""
+        regions: list[list] = []  # [r0, r1, h0, h1, edits, OCR word of each edit]
+        ref, hyp, owner = self.ref.text, self.ocr.norm.text, self.ocr.word_of_char
+        for tag, r0, r1, h0, h1 in self.ops:
+            if tag == "equal":
+                continue
+            if tag == "replace":
+                edits = list(zip(ref[r0:r1], hyp[h0:h1], strict=True))
+                where = owner[h0:h1].tolist()
+            elif tag == "delete":
+                edits = [(c, "") for c in ref[r0:r1]]
+                near = [int(owner[h]) for h in (h0 - 1, h0) if 0 <= h < len(owner) and owner[h] >= 0]
+                where = [near[0] if near else -1] * len(edits)
+            else:
+                edits = [("", c) for c in hyp[h0:h1]]
+                where = owner[h0:h1].tolist()
+            a0, a1, b0, b1 = self._widen(r0, r1, h0, h1)
+            if regions and (a0 < regions[-1][1] or b0 < regions[-1][3]
+                            or (a0, b0) == (regions[-1][1], regions[-1][3])):
+                last = regions[-1]
+                last[1], last[3] = max(last[1], a1), max(last[3], b1)
+                last[4] += edits
+                last[5] += where
+            else:
+                regions.append([a0, a1, b0, b1, edits, where])
+        return tuple(self._difference(*r) for r in regions)
+
+    def _widen(self, r0: int, r1: int, h0: int, h1: int) -> tuple[int, int, int, int]:
+        """Grow a stretch to whole words on both sides until the two sides correspond."""
+        for _ in range(8):
+            a0, a1 = _whole_words(r0, r1, self.ref_token, self.ref_starts, self.ref_ends)
+            b0, b1 = _whole_words(h0, h1, self.hyp_token, self.hyp_starts, self.hyp_ends)
+            # Text inserted or deleted right beside the stretch is a difference of its own.
+            if a1 > a0:
+                c0, c1 = self.hyp_range(a0, a1, trailing=False)
+                b0, b1 = (min(b0, c0), max(b1, c1)) if b1 > b0 else (c0, c1)
+            if b1 > b0:
+                a0 = min(a0, int(self.h2r_hi[b0])) if a1 > a0 else int(self.h2r_hi[b0])
+                a1 = max(a1, int(self.h2r_lo[b1])) if a1 > a0 else int(self.h2r_lo[b1])
+            if (a0, a1, b0, b1) == (r0, r1, h0, h1):
+                break
+            r0, r1, h0, h1 = a0, a1, b0, b1
+        return r0, r1, h0, h1
+
+    def _difference(
+        self, r0: int, r1: int, h0: int, h1: int, edits: list[Edit], where: list[int]
+    ) -> Difference:
+        ref, hyp = self.ref.text, self.ocr.norm.text
+        words, page, bbox = self.place(h0, h1)
+        ids = sorted(set(self.ocr.word_of_char[h0:h1].tolist()) - {-1})
+        local = {i: k for k, i in enumerate(ids)}  # the same order as ``words``
+        edit_words = tuple(local.get(i, -1) for i in where)
+        if not words:
+            # Nothing on the scan here: point at the OCR words around the place instead.
+            _, page, bbox = self.place(max(h0 - 1, 0), min(h1 + 1, len(hyp)))
+        t = ref[r0:r1].strip()
+        before = ref[:r0].rstrip().rsplit(" ", 1)[-1] if r0 else ""
+        after = ref[r1:].lstrip().split(" ", 1)[0] if r1 < len(ref) else ""
+        return Difference(
+            transcript_text=t,
+            ocr_text=hyp[h0:h1].strip(),
+            transcript_span=self.ref.span(r0, r1) if t else None,
+            words=words,
+            page=page,
+            bbox=bbox,
+            edits=tuple(edits),
+            edit_words=edit_words,
+            before=before,
+            after=after,
+            context=ref[max(r0 - _CONTEXT, 0) : r1 + _CONTEXT],
+        )
+
+
+def _token_of_char(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per character: the index of the word it belongs to, or -1 for a space."""
+    token = np.full(n, -1, dtype=np.int64)
+    for k, (s, e) in enumerate(zip(starts, ends, strict=True)):
+        token[s:e] = k
+    return token
+
+
+def _whole_words(
+    a: int, b: int, token: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[int, int]:
+    """The words that the stretch ``a:b`` touches, from the first one's start to the last one's end.
+
+    An empty stretch inside a word grows to that word; one between words stays empty; a stretch of
+    spaces only (a word split or joined) grows to the words on either side.
+    """
+    n = len(token)
+    if a == b:
+        if 0 < a < n and token[a - 1] >= 0 and token[a] >= 0:
+            k = token[a]
+            return int(starts[k]), int(ends[k])
+        return a, b
+    inside = token[a:b]
+    ks = inside[inside >= 0]
+    if len(ks) == 0:
+        left = token[a - 1] if a > 0 else -1
+        right = token[b] if b < n else -1
+        ks = np.array([k for k in (left, right) if k >= 0], dtype=np.int64)
+        if len(ks) == 0:
+            return a, b
+    return int(starts[ks.min()]), int(ends[ks.max()])
+
+
+def _fill_gaps(pages: np.ndarray) -> np.ndarray:
+    """Zeros (unknown page) replaced by the page before them, or at the start by the first known."""
+    known = np.flatnonzero(pages > 0)
+    if len(known) == 0:
+        return pages
+    index = np.where(pages > 0, np.arange(len(pages)), 0)
+    np.maximum.accumulate(index, out=index)
+    filled = pages[index]
+    filled[: known[0]] = pages[known[0]]
+    return filled

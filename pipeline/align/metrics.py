@@ -1,0 +1,150 @@
+"""Character and word error rates, edit counts and the confusion table.
+
+CER is the Levenshtein distance between the texts' grapheme clusters divided by the number of
+clusters in the reference, as in dinglehopper, so the two agree; the differences are documented at
+``text_metrics``. The distance comes from rapidfuzz's bit-parallel Levenshtein with a score hint,
+which keeps a 300k-character pair well under a second (see ``bench/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.model import Metrics
+
+#: Characters that extend the grapheme cluster before them: combining marks, variation selectors and
+#: the zero-width joiner with the character after it.
+_EXTEND = r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0903" \
+    r"\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef]"
+_CLUSTER = re.compile(rf"\r\n|(?:.(?:{_EXTEND}|\u200d.)*)", re.S)
+_HAS_EXTEND = re.compile(rf"{_EXTEND}|\u200d|\r\n")
+#: First code point of the private-use plane used to stand in for multi-character clusters.
+_PRIVATE = 0xF0000
+#: A word for WER: letters/digits, with inner punctuation that belongs to the word (``5.4.63``,
+#: ``А.И.Микоян``, ``так-же``), as Unicode word segmentation (UAX #29) and dinglehopper have it.
+_WORD = re.compile(r"\w+(?:[.,'’:\-]\w+)*")
+
+
+def as_clusters(text: str, table: dict[str, str] | None = None) -> str:
+    """``text`` with each multi-character grapheme cluster replaced by one private-use character.
+
+    Then a string's ``len`` and any per-character edit distance count grapheme clusters. ``table``
+    maps clusters to their stand-ins and is shared between the texts compared, so that the same
+    cluster gets the same stand-in in both. Text without combining marks is returned unchanged.
+    """
+    if not _HAS_EXTEND.search(text):
+        return text
+    table = {} if table is None else table
+    out = []
+    for m in _CLUSTER.finditer(text):
+        c = m.group(0)
+        if len(c) > 1:
+            c = table.setdefault(c, chr(_PRIVATE + len(table)))
+        out.append(c)
+    return "".join(out)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` for the WER: punctuation between words is not counted."""
+    return _WORD.findall(text)
+
+
+def score_hint(a: Sequence[object], b: Sequence[object]) -> int:
+    """A guess of the edit distance for rapidfuzz's banded search (it widens the band if wrong).
+
+    OCR text is usually within a few percent of its reference; 5% of the longer text, and never less
+    than the difference in length, costs one or two widenings at most when the guess is low.
+    """
+    return max(abs(len(a) - len(b)), (max(len(a), len(b)) + 19) // 20, 8)
+
+
+def opcodes(
+    reference: Sequence[object], hypothesis: Sequence[object]
+) -> list[tuple[str, int, int, int, int]]:
+    """Levenshtein opcodes ``(tag, r0, r1, h0, h1)`` turning ``reference`` into ``hypothesis``."""
+    ops = Levenshtein.opcodes(reference, hypothesis, score_hint=score_hint(reference, hypothesis))
+    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in ops]
+
+
+def distance(reference: Sequence[object], hypothesis: Sequence[object]) -> int:
+    """Levenshtein distance (unit costs)."""
+    return Levenshtein.distance(reference, hypothesis, score_hint=score_hint(reference, hypothesis))
+
+
+def count_edits(
+    reference: str, hypothesis: str, ops: Sequence[tuple[str, int, int, int, int]], top: int
+) -> tuple[int, int, int, tuple[tuple[str, str, int], ...]]:
+    """(substitutions, deletions, insertions, most frequent substitutions) of an alignment.
+
+    Deletions are reference characters missing from the hypothesis; insertions hypothesis characters
+    not in the reference; the confusion table gives ``(reference char, hypothesis char, count)``.
+    """
+    subs = dels = ins = 0
+    pairs: Counter[tuple[str, str]] = Counter()
+    for tag, r0, r1, h0, h1 in ops:
+        if tag == "replace":
+            subs += r1 - r0
+            pairs.update(zip(reference[r0:r1], hypothesis[h0:h1], strict=True))
+        elif tag == "delete":
+            dels += r1 - r0
+        elif tag == "insert":
+            ins += h1 - h0
+    confusions = tuple((a, b, n) for (a, b), n in pairs.most_common(top))
+    return subs, dels, ins, confusions
+
+
+def rate(errors: int, reference_length: int) -> float:
+    """errors / reference length; 0 for two empty texts, and errors (as a count) over an empty one."""
+    if reference_length == 0:
+        return 0.0 if errors == 0 else float(errors)
+    return errors / reference_length
+
+
+def word_error_count(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(word-level edit distance, number of reference words)."""
+    ids: dict[str, int] = {}
+    ref = [ids.setdefault(w, len(ids)) for w in words(reference)]
+    hyp = [ids.setdefault(w, len(ids)) for w in words(hypothesis)]
+    return distance(ref, hyp), len(ref)
+
+
+def text_metrics(reference: str, hypothesis: str, top_confusions: int = 20) -> Metrics:
+    """CER, WER, edit counts and confusion table of ``hypothesis`` (OCR) against ``reference``.
+
+    Both texts are NFC-normalized, each line's leading and trailing whitespace is dropped (invisible
+    on a page) and characters are counted as grapheme clusters: this is what dinglehopper does with
+    plain-text files, and the CERs agree to the edit. Intentional differences: no typographic
+    normalization here (dinglehopper folds some ligatures and historic letters; the alignment applies
+    ``normalize``'s documented rules instead), and grapheme clusters are a base character with its
+    combining marks and ZWJ sequences, not the full UAX #29 rules (Hangul jamo, emoji flags).
+    The WER counts words as ``words`` splits them.
+    """
+    table: dict[str, str] = {}
+    ref = as_clusters(_plain(reference), table)
+    hyp = as_clusters(_plain(hypothesis), table)
+    ops = opcodes(ref, hyp)
+    subs, dels, ins, confusions = count_edits(ref, hyp, ops, top_confusions)
+    back = {v: k for k, v in table.items()}
+    confusions = tuple((back.get(a, a), back.get(b, b), n) for a, b, n in confusions)
+    word_errors, n_words = word_error_count(reference, hypothesis)
+    return Metrics(
+        cer=rate(subs + dels + ins, len(ref)),
+        wer=rate(word_errors, n_words),
+        reference_chars=len(ref),
+        reference_words=n_words,
+        substitutions=subs,
+        deletions=dels,
+        insertions=ins,
+        confusions=confusions,
+    )
+
+
+def _plain(text: str) -> str:
+    """NFC, lines stripped of surrounding whitespace, line breaks kept (they count as characters)."""
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.strip() for line in text.splitlines())

@@ -1,0 +1,340 @@
+"""The public API: run the stages on documents and write their reports.
+
+The CLI is a thin layer over these functions; a script can call them directly::
+
+    from pathlib import Path
+    from pipeline import api
+    files = api.verify(Path("transcripts/117066.md"), [Path("scans/117066")], Path("out"))
+    print(files.html)
+
+Data flow per page (in a worker process): ingest → layout → preprocess → ocr.
+Per document (in this process, as soon as its pages are read): align → divergences, checks,
+markup matching → report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline import align as align_stage
+from pipeline import cache, ingest, layout, ocr, preprocess, transcript
+from pipeline import checks as checks_stage
+from pipeline.config import Config
+from pipeline.errors import BadArgumentsError, InputFileError, ScanproofError, TesseractFailedError
+from pipeline.executor import run_tasks
+from pipeline.model import (
+    DocumentReport,
+    Flag,
+    Metrics,
+    OcrPage,
+    PageResult,
+    PageSource,
+    Severity,
+    Transcript,
+)
+from pipeline.report import IndexRow, ReportFiles, write_index, write_report
+
+
+@dataclass(frozen=True)
+class PageEvent:
+    """Progress: one page of a run has been read (or has failed)."""
+
+    document: str
+    page: int
+    done: int  # pages finished so far in this run
+    total: int  # pages in this run
+    cached: bool
+    error: str | None = None
+
+
+#: Called after each page of a run.
+Progress = Callable[[PageEvent], None]
+
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf", ".jp2"}
+_TRANSCRIPT_SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One document of a collection: its id, its transcription (if any) and its scans."""
+
+    document_id: str
+    transcript: Path | None
+    scans: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """What became of one document of a batch."""
+
+    document_id: str
+    files: ReportFiles | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """A collection run: one outcome per document, and the index page."""
+
+    outcomes: tuple[DocumentOutcome, ...]
+    index: Path
+
+    @property
+    def failed(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+
+@dataclass
+class _PendingDocument:
+    doc: DocumentInput
+    sources: list[PageSource]
+    pages: dict[int, PageResult] = field(default_factory=dict)
+
+
+def read_page(source: PageSource, index: int, config: Config) -> PageResult:
+    """Read one page: decode it, find its non-typed elements, clean it up and OCR it.
+
+    A Tesseract crash or time-out on the page gives an ``OcrPage`` marked failed rather than an
+    exception, so that the rest of the document still gets its report.
+    """
+    page = ingest.load_page(source, index, config.ingest)
+    regions = tuple(layout.detect_regions(page, config.layout))
+    pre = preprocess.preprocess(page, config.preprocess)
+    try:
+        ocr_page = ocr.read_page(page, pre, config.ocr)
+    except TesseractFailedError as err:
+        ocr_page = OcrPage(index, str(source.path), page.width, page.height, pre.skew_deg, (), str(err))
+    return PageResult(ocr_page, regions)
+
+
+def _read_page_task(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
+    """``read_page`` through the cache: (reading, whether it came from the cache)."""
+    if not config.run.cache or config.run.cache_dir is None:
+        return read_page(source, index, config), False
+    cache_dir = Path(config.run.cache_dir)
+    key = cache.page_key(source, config, engine)
+    hit = cache.load(cache_dir, key)
+    if hit is not None:
+        # The same image may sit at another place in another document.
+        return replace(hit, ocr=replace(hit.ocr, index=index, image=str(source.path))), True
+    result = read_page(source, index, config)
+    if result.ocr.failed is None:
+        cache.store(cache_dir, key, result)
+    return result, False
+
+
+def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:
+    """Compare a document's pages with its transcription and run every check; no I/O."""
+    checked = checks_stage.run_checks(transcript_, config.checks)
+    flags: list[Flag] = list(checked.flags)
+    metrics: Metrics | None = None
+    page_metrics: tuple = ()
+    lines: tuple = ()
+    read = [p.ocr for p in pages if p.ocr.failed is None]
+    if read:
+        alignment = align_stage.align(read, transcript_, config.align)
+        flags += align_stage.find_divergences(alignment, config.align)
+        metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines
+        regions = [(p.ocr.index, r) for p in pages for r in p.regions]
+        flags += layout.match_markup(regions, transcript_, config.layout)
+    flags += [
+        Flag("page_failed", Severity.HIGH, f"Page {p.ocr.index} could not be read: {p.ocr.failed}",
+             page=p.ocr.index)
+        for p in pages
+        if p.ocr.failed is not None
+    ]
+    flags.sort(key=lambda f: (f.severity.rank, f.page or 0))
+    return DocumentReport(
+        document=transcript_.document_id,
+        transcript=transcript_,
+        pages=tuple(pages),
+        metrics=metrics,
+        flags=tuple(flags),
+        page_metrics=page_metrics,
+        lines=lines,
+        paragraphs=checked.paragraphs,
+    )
+
+
+def verify(
+    transcript_path: Path,
+    scans: Sequence[Path],
+    out_dir: Path,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> ReportFiles:
+    """Check one transcription against its scans; write ``report.json`` and ``report.html``.
+
+    ``scans`` are image files or folders of them (pages in natural order of file names).
+    """
+    config = config or Config()
+    doc = DocumentInput(_document_id(transcript_path), transcript_path, tuple(scans))
+    outcome = _run_documents([doc], out_dir, config, progress, single=True)[0]
+    assert outcome.files is not None  # single=True re-raises the document's error
+    return outcome.files
+
+
+def check(transcript_path: Path, out_dir: Path, config: Config | None = None) -> ReportFiles:
+    """Run the text-only checks (dates, numbers, names vs translation) and write the report."""
+    config = config or Config()
+    transcript_ = transcript.read_transcript(transcript_path)
+    return write_report(analyse(transcript_, [], config), out_dir)
+
+
+def run(
+    scans_dir: Path,
+    transcripts_dir: Path,
+    out_dir: Path,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Check a collection: every ``transcripts/ID.md`` against ``scans/ID/`` or ``scans/ID.tif``.
+
+    Reports go to ``out_dir/ID/``; ``out_dir/index.html`` lists them. A document that fails is
+    named in the result and the batch goes on.
+    """
+    config = config or Config()
+    docs = find_documents(scans_dir, transcripts_dir)
+    outcomes = _run_documents(docs, out_dir, config, progress, single=False)
+    rows = [_index_row(o) for o in outcomes]
+    return BatchResult(tuple(outcomes), write_index(rows, out_dir))
+
+
+def read_image(path: Path, config: Config | None = None) -> OcrPage:
+    """OCR one image after preprocessing (``scanproof ocr``)."""
+    config = config or Config()
+    ocr.require_tesseract(config.ocr.lang)
+    sources = ingest.discover_pages([path])
+    if not sources:
+        raise InputFileError(f"{path}: not an image file; give a PNG, JPEG, TIFF or PDF")
+    return read_page(sources[0], 1, config).ocr
+
+
+def compare_texts(reference: Path, hypothesis: Path) -> Metrics:
+    """CER and WER of a hypothesis text file against a reference text file (``scanproof cer``)."""
+    return align_stage.text_metrics(_read_text(reference), _read_text(hypothesis))
+
+
+def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput]:
+    """Pair ``transcripts_dir/ID.{md,txt}`` with ``scans_dir/ID/`` (a folder) or ``scans_dir/ID.*``."""
+    if not transcripts_dir.is_dir():
+        raise BadArgumentsError(f"{transcripts_dir}: no such folder of transcripts")
+    if not scans_dir.is_dir():
+        raise BadArgumentsError(f"{scans_dir}: no such folder of scans")
+    docs = []
+    for path in sorted(transcripts_dir.iterdir(), key=_natural_key):
+        if path.suffix.lower() not in _TRANSCRIPT_SUFFIXES or path.name.startswith("."):
+            continue
+        doc_id = path.stem
+        folder = scans_dir / doc_id
+        files = tuple(
+            p for p in sorted(scans_dir.glob(f"{glob_escape(doc_id)}.*"))
+            if p.suffix.lower() in _IMAGE_SUFFIXES
+        )
+        scans = (folder,) if folder.is_dir() else files
+        docs.append(DocumentInput(doc_id, path, scans))
+    if not docs:
+        raise BadArgumentsError(f"{transcripts_dir}: no transcripts (*.md, *.txt) found")
+    return docs
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob metacharacters made literal."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _run_documents(
+    docs: Sequence[DocumentInput],
+    out_dir: Path,
+    config: Config,
+    progress: Progress | None,
+    single: bool,
+) -> list[DocumentOutcome]:
+    """Read all pages of all documents at page level, report each document when its pages are in.
+
+    With ``single`` the first document error is raised instead of recorded.
+    """
+    ocr.require_tesseract(config.ocr.lang)
+    if config.run.cache and config.run.cache_dir is None:
+        config = replace(config, run=replace(config.run, cache_dir=str(out_dir / ".cache")))
+    engine = ocr.engine_fingerprint(config.ocr.lang)
+    outcomes: dict[str, DocumentOutcome] = {}
+    pending: dict[str, _PendingDocument] = {}
+    transcripts: dict[str, Transcript] = {}
+
+    def fail(doc_id: str, err: ScanproofError) -> None:
+        if single:
+            raise err
+        outcomes[doc_id] = DocumentOutcome(doc_id, error=err.message)
+        pending.pop(doc_id, None)
+
+    for doc in docs:
+        try:
+            if doc.transcript is None:
+                raise InputFileError(f"{doc.document_id}: no transcript")
+            transcripts[doc.document_id] = transcript.read_transcript(doc.transcript)
+            if not doc.scans:
+                raise InputFileError(f"{doc.document_id}: no scans found; put page images in "
+                                     f"a folder named {doc.document_id}")
+            sources = ingest.discover_pages(doc.scans)
+            if not sources:
+                places = ", ".join(map(str, doc.scans))
+                raise InputFileError(f"{doc.document_id}: no page images in {places}")
+            pending[doc.document_id] = _PendingDocument(doc, sources)
+        except ScanproofError as err:
+            fail(doc.document_id, err)
+
+    tasks = [
+        ((doc_id, i), (source, i, config, engine))
+        for doc_id, p in pending.items()
+        for i, source in enumerate(p.sources, start=1)
+    ]
+    done = 0
+    for outcome in run_tasks(_read_page_task, tasks, config.run):
+        doc_id, index = outcome.key
+        done += 1
+        if progress:
+            error = None if outcome.error is None else str(outcome.error)
+            cached = outcome.error is None and outcome.result[1]
+            progress(PageEvent(doc_id, index, done, len(tasks), cached, error))
+        if doc_id not in pending:
+            continue  # the document already failed on an earlier page
+        if isinstance(outcome.error, ScanproofError):
+            fail(doc_id, outcome.error)
+            continue
+        if outcome.error is not None:
+            if single or not isinstance(outcome.error, Exception):
+                raise outcome.error
+            fail(doc_id, ScanproofError(f"page {index}: {outcome.error}"))
+            continue
+        p = pending[doc_id]
+        p.pages[index] = outcome.result[0]
+        if len(p.pages) == len(p.sources):
+            del pending[doc_id]
+            pages = [p.pages[i] for i in sorted(p.pages)]
+            try:
+                report = analyse(transcripts[doc_id], pages, config)
+                target = out_dir if single else out_dir / doc_id
+                outcomes[doc_id] = DocumentOutcome(doc_id, files=write_report(report, target))
+            except ScanproofError as err:
+                fail(doc_id, err)
+    return [outcomes[d.document_id] for d in docs]
+
+
+def _index_row(outcome: DocumentOutcome) -> IndexRow:
+    return IndexRow.from_outcome(outcome.document_id, outcome.files, outcome.error)
+
+
+def _document_id(transcript_path: Path) -> str:
+    return transcript_path.stem
+
+
+def _read_text(path: Path) -> str:
+    return transcript.read_text(path)
+
+
+def _natural_key(path: Path) -> list[object]:
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", path.name)]

@@ -1,0 +1,303 @@
+"""Dates in Russian and English text: a grammar, their normalization, and their roles.
+
+``find_dates`` recognizes the forms archival records and their translations use —
+``"12" марта 1961 года``, ``3 июня 1961 г.``, ``12.3.61 г.``, ``14.III.61``, ``1961 г.``,
+``March 12, 1961``, ``3 June 1961``, ``12.3.61`` — and returns them as ``DateMention`` values
+with their precision (day, month or year). Two-digit years are resolved against the document's
+own years (``context_year``). ``assign_roles`` tells the record's date in the header from the
+registration date in the footer and the date of the event recorded.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from pipeline.checks.confusion import Confusion, look_alike_swaps
+from pipeline.model import Span
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Role(StrEnum):
+    """What a date says about the document, where its position tells."""
+
+    HEADER = "header"  # the record's own date, at its head
+    FOOTER = "footer"  # the registration/typing date at its foot
+    EVENT = "event"  # a second date in the head: the conversation or meeting recorded
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date as written: ``year`` is None when the text gives none (``12 марта``)."""
+
+    text: str
+    span: Span  # character offsets in the text searched
+    lang: str  # "ru" or "en"
+    year: int | None
+    month: int | None
+    day: int | None
+    year_digits: int = 4  # how many digits the year was written with (2 → resolved from context)
+    role: Role = Role.BODY
+    valid: bool = True  # False for an impossible day or month (35 March, 28.17.61): a slip, kept
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return Precision.DAY
+        return Precision.MONTH if self.month is not None else Precision.YEAR
+
+    @property
+    def key(self) -> tuple[int | None, int | None, int | None]:
+        """(year, month, day), None where the text does not say."""
+        return (self.year, self.month, self.day)
+
+    def as_date(self) -> date | None:
+        """The calendar date, for day-precision mentions with a year."""
+        if self.year is None or self.month is None or self.day is None or not self.valid:
+            return None
+        if not 1 <= self.year <= 9999:
+            return None
+        return date(self.year, self.month, self.day)
+
+
+def same_date(a: DateMention, b: DateMention) -> bool:
+    """True when two mentions name the same date where both say something (a missing year matches)."""
+    return all(x is None or y is None or x == y for x, y in zip(a.key, b.key, strict=True)) and (
+        a.precision == b.precision
+    )
+
+
+@cache
+def _month_patterns() -> dict[str, list[tuple[int, str]]]:
+    data = yaml.safe_load(resources.files(__package__).joinpath("data/months.yaml").read_text("utf-8"))
+    return {lang: [(int(k), v) for k, v in table.items()] for lang, table in data.items()}
+
+
+def _month_alternation(lang: str) -> str:
+    # One named group per month so that the match says which month it was.
+    return "(?:" + "|".join(f"(?P<m{n}>{pat})" for n, pat in _month_patterns()[lang]) + ")"
+
+
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
+_ROMAN_RE = "(?P<mr>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_YEAR = r"(?P<y>\d{4}|\d{2})"
+_YEAR4 = r"(?P<y>1[5-9]\d{2}|20\d{2})"
+# Beside a day and a month any four digits are the year, even an impossible one (a slip: 7957).
+_ANY_YEAR4 = r"(?P<y>\d{4})"
+_NOT_DIGIT_BEFORE = r"(?<![\d.,/])"
+_NOT_DIGIT_AFTER = r"(?![\d])"
+# A Russian day may be quoted, spaced inside its quotes, and carry an ordinal ending: «5», " 5 ", 5-го.
+_RU_DAY = r"(?:[«\"„“”]\s*)?(?P<d>\d{1,2})(?:\s*[»\"“”])?(?:-?(?:го|е|ое))?"
+_RU_YEAR_WORD = r"(?:\s*(?:года|году|год|гг?\.|г\b))"
+_EN_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+
+
+@cache
+def _grammar(lang: str) -> tuple[tuple[re.Pattern[str], Precision], ...]:
+    """The date patterns of a language, most specific first (a later one never overlaps an earlier)."""
+    month = _month_alternation(lang)
+    numeric = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})\.(?P<mn>\d{{1,2}})\.{_YEAR}{_NOT_DIGIT_AFTER}" + (
+        rf"{_RU_YEAR_WORD}?" if lang == "ru" else ""
+    )
+    roman = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})[./ -]{_ROMAN_RE}[./ -]{_YEAR}{_NOT_DIGIT_AFTER}"
+    if lang == "ru":
+        patterns = [
+            (
+                rf"{_NOT_DIGIT_BEFORE}{_RU_DAY}\s+{month}(?:\s+{_YEAR}{_RU_YEAR_WORD}?)?(?![а-яё])",
+                Precision.DAY,
+            ),
+            (numeric, Precision.DAY),
+            (roman, Precision.DAY),
+            (rf"(?<![а-яё]){month}\s+{_YEAR4}{_RU_YEAR_WORD}?", Precision.MONTH),
+            (rf"{_NOT_DIGIT_BEFORE}{_YEAR4}{_RU_YEAR_WORD}", Precision.YEAR),
+        ]
+    else:
+        patterns = [
+            (rf"\b{month}\s+{_EN_DAY},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
+            (
+                rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}",
+                Precision.DAY,
+            ),
+            (numeric, Precision.DAY),
+            (roman, Precision.DAY),
+            (rf"\b{month}\s+{_EN_DAY}{_NOT_DIGIT_AFTER}(?![,.]?\s*\d)", Precision.DAY),
+            (rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month}\b", Precision.DAY),
+            (rf"\b{month}\s+(?:of\s+)?{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
+            (
+                rf"\b(?:in|of|since|until|till|by|from|to|during|year)\s+{_YEAR4}{_NOT_DIGIT_AFTER}",
+                Precision.YEAR,
+            ),
+        ]
+    flags = re.IGNORECASE
+    return tuple((re.compile(p, flags), prec) for p, prec in patterns)
+
+
+def resolve_year(two_digits: int, context_year: int) -> int:
+    """The four-digit year nearest to ``context_year`` that ends in ``two_digits`` (0–99)."""
+    century = context_year // 100 * 100
+    candidates = [century - 100 + two_digits, century + two_digits, century + 100 + two_digits]
+    return min(candidates, key=lambda y: abs(y - context_year))
+
+
+def _month_of(m: re.Match[str]) -> int | None:
+    groups = m.groupdict()
+    if groups.get("mn"):
+        return int(groups["mn"])
+    if groups.get("mr"):
+        return _ROMAN[groups["mr"].upper()]
+    for name, value in groups.items():
+        if name.startswith("m") and name[1:].isdigit() and value:
+            return int(name[1:])
+    return None
+
+
+def _calendar_day(year: int | None, month: int, day: int) -> bool:
+    return 1 <= day <= calendar.monthrange(year if year is not None and 1 <= year <= 9999 else 2000, month)[1]
+
+
+def find_dates(text: str, lang: str, context_year: int = 1950) -> list[DateMention]:
+    """All dates in ``text`` (``lang`` "ru" or "en"), in order of position.
+
+    Two-digit years resolve to the year ending in those digits nearest to ``context_year``.
+    A day the month lacks (35 March, 31.02) or a month above 12 (28.17.61) is kept with ``valid``
+    False: in the shape of a date, it is most likely a slip.
+    """
+    found: list[DateMention] = []
+    taken: list[Span] = []
+    for pattern, precision in _grammar(lang):
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            year_text = m.groupdict().get("y")
+            year = None
+            if year_text:
+                year = int(year_text) if len(year_text) == 4 else resolve_year(int(year_text), context_year)
+            month = _month_of(m)
+            day = int(m["d"]) if m.groupdict().get("d") else None
+            if precision is Precision.YEAR:
+                month = day = None
+            valid = month is None or (1 <= month <= 12 and (day is None or _calendar_day(year, month, day)))
+            end = m.end()
+            while end > m.start() and text[end - 1].isspace():
+                end -= 1
+            taken.append((m.start(), end))
+            found.append(
+                DateMention(
+                    text[m.start() : end],
+                    (m.start(), end),
+                    lang,
+                    year,
+                    month,
+                    day,
+                    len(year_text) if year_text else 4,
+                    valid=valid,
+                )
+            )
+    return sorted(found, key=lambda d: d.span)
+
+
+def context_year(texts: Iterable[str], lang: str = "ru", default: int = 1950) -> int:
+    """The most frequent four-digit year among the dates of ``texts``, or ``default`` if none."""
+    years = Counter(
+        d.year
+        for t in texts
+        for d in find_dates(t, lang, default)
+        if d.year is not None and d.year_digits == 4
+    )
+    return years.most_common(1)[0][0] if years else default
+
+
+def _nonblank_line_numbers(text: str) -> list[int]:
+    """For each character offset's line start, the index of that line among non-blank lines."""
+    out = []
+    n = -1
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            n += 1
+        out.extend([max(n, 0)] * len(line))
+    return out
+
+
+def assign_roles(
+    mentions: Sequence[DateMention],
+    text: str,
+    head_lines: int,
+    foot_lines: int,
+    line_chars: int,
+    skip: Sequence[Span] = (),
+) -> list[DateMention]:
+    """Give the mentions of ``text`` their roles from their position.
+
+    Only day-precise dates on short lines count (at most ``line_chars`` characters besides the
+    date: a dateline, not a sentence that mentions a date), and none inside a ``skip`` span
+    (handwritten notes carry dates of their own). The first such date within the first
+    ``head_lines`` non-blank lines is the HEADER, later ones there are EVENTs; the last within the
+    last ``foot_lines`` non-blank lines (if not the header) is the FOOTER.
+    """
+    if not mentions:
+        return []
+    line_of = _nonblank_line_numbers(text)
+    last_line = line_of[-1] if line_of else 0
+    out = list(mentions)
+
+    def dateline(m: DateMention) -> bool:
+        start = text.rfind("\n", 0, m.span[0]) + 1
+        end = text.find("\n", m.span[1])
+        rest = len(text[start : end if end >= 0 else len(text)].strip()) - len(m.text)
+        inside_skip = any(a <= m.span[0] and m.span[1] <= b for a, b in skip)
+        return m.precision is Precision.DAY and rest <= line_chars and not inside_skip
+
+    day_idx = [i for i, m in enumerate(out) if m.span[0] < len(line_of) and dateline(m)]
+    head = [i for i in day_idx if line_of[out[i].span[0]] < head_lines]
+    foot = [i for i in day_idx if line_of[out[i].span[0]] > last_line - foot_lines]
+    if head:
+        out[head[0]] = replace(out[head[0]], role=Role.HEADER)
+        for i in head[1:]:
+            out[i] = replace(out[i], role=Role.EVENT)
+    if foot and (not head or foot[-1] != head[0]):
+        out[foot[-1]] = replace(out[foot[-1]], role=Role.FOOTER)
+    return out
+
+
+def look_alike_readings(mention: DateMention, context: int) -> Iterator[tuple[Confusion, DateMention]]:
+    """The dates ``mention.text`` would be with one character swapped for a look-alike, and the swap.
+
+    ``context`` resolves two-digit years as in ``find_dates``; swaps that leave no date are skipped.
+    """
+    for swap, changed in look_alike_swaps(mention.text):
+        for d in find_dates(changed, mention.lang, context):
+            if d.span == (0, len(changed)):
+                yield swap, d
+
+
+def explaining_confusion(mention: DateMention, target: DateMention, context: int) -> Confusion | None:
+    """A one-character look-alike swap in ``mention.text`` that would make it read as ``target``."""
+    return next((swap for swap, d in look_alike_readings(mention, context) if same_date(d, target)), None)

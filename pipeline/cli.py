@@ -1,0 +1,182 @@
+"""The ``scanproof`` command: parse arguments, call ``pipeline.api``, print results.
+
+Results go to stdout, progress and errors to stderr: an error is one line ``scanproof: …`` and an
+exit code from ``pipeline.errors.ExitCode``; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from pipeline import api
+from pipeline.config import Config, RunConfig
+from pipeline.errors import ExitCode, OutputError, PartialBatchError, ScanproofError
+from pipeline.synth import cli as synth_cli
+
+DEFAULT_SCANS = Path("scans")
+DEFAULT_TRANSCRIPTS = Path("transcripts")
+DEFAULT_REPORTS = Path("reports")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scanproof",
+        description="Check a published transcription of an archival document against its scan.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_jobs(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        g = p.add_argument_group("scheduling and cache")
+        g.add_argument("-j", "--jobs", type=int, default=RunConfig.jobs,
+                       help="worker processes for OCR (default: one per CPU core)")
+        g.add_argument("--engine", choices=("local", "dask"), default=RunConfig.engine,
+                       help="local process pool (default) or Dask distributed")
+        g.add_argument("--scheduler", metavar="ADDRESS",
+                       help="use an existing Dask scheduler, e.g. tcp://HOST:8786 (implies --engine dask)")
+        g.add_argument("--cache", metavar="DIR", help="page-reading cache (default: OUT/.cache)")
+        g.add_argument("--no-cache", action="store_true", help="read every page afresh")
+        g.add_argument("--progress-log", type=Path, metavar="FILE",
+                       help="append one JSON line per page read, for unattended runs")
+        return p
+
+    p = with_jobs(sub.add_parser("verify", help="check one transcription against its scans"))
+    p.add_argument("--transcript", type=Path, required=True, help="the published transcription (.md or .txt)")
+    p.add_argument("scans", type=Path, nargs="+", metavar="SCAN", help="page images, or folders of them")
+    p.add_argument("--out", type=Path, required=True, help="folder for report.json and report.html")
+
+    p = with_jobs(sub.add_parser("run", help="check every document of a collection"))
+    p.add_argument("--scans", type=Path, default=DEFAULT_SCANS, help="folder of scans (default: scans/)")
+    p.add_argument("--transcripts", type=Path, default=DEFAULT_TRANSCRIPTS,
+                   help="folder of transcriptions (default: transcripts/)")
+    p.add_argument("--out", type=Path, default=DEFAULT_REPORTS, help="folder for reports (default: reports/)")
+
+    p = sub.add_parser("check", help="check a transcription against its translation, without a scan")
+    p.add_argument("transcript", type=Path)
+    p.add_argument("--out", type=Path, required=True)
+
+    p = sub.add_parser("cer", help="print CER and WER of a hypothesis text against a reference text")
+    p.add_argument("reference", type=Path)
+    p.add_argument("hypothesis", type=Path)
+
+    p = sub.add_parser("ocr", help="print the OCR of one image after preprocessing")
+    p.add_argument("image", type=Path)
+    p.add_argument("--format", choices=("txt", "tsv"), default="txt")
+
+    synth_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``scanproof`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ScanproofError as err:
+        if args.debug:
+            raise
+        print(f"scanproof: {err.message}", file=sys.stderr)
+        return int(err.exit_code)
+    except KeyboardInterrupt:
+        print("scanproof: interrupted; no report was half-written", file=sys.stderr)
+        return int(ExitCode.ctrl_c)
+
+
+def _run_config(args: argparse.Namespace) -> RunConfig:
+    return RunConfig(
+        jobs=args.jobs,
+        engine="dask" if args.scheduler else args.engine,
+        scheduler=args.scheduler,
+        cache=not args.no_cache,
+        cache_dir=args.cache,
+    )
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    config = Config()
+    if hasattr(args, "jobs"):
+        config = replace(config, run=_run_config(args))
+    if args.command == "verify":
+        with _progress(args.progress_log) as progress:
+            files = api.verify(args.transcript, args.scans, args.out, config, progress)
+        print(files.html)
+    elif args.command == "run":
+        with _progress(args.progress_log) as progress:
+            result = api.run(args.scans, args.transcripts, args.out, config, progress)
+        for outcome in result.outcomes:
+            if outcome.files is not None:
+                print(outcome.files.html)
+        print(result.index)
+        if result.failed:
+            names = "; ".join(f"{o.document_id}: {o.error}" for o in result.failed)
+            count = f"{len(result.failed)} of {len(result.outcomes)}"
+            raise PartialBatchError(f"{count} documents failed (the others have reports): {names}")
+    elif args.command == "check":
+        print(api.check(args.transcript, args.out, config).html)
+    elif args.command == "cer":
+        m = api.compare_texts(args.reference, args.hypothesis)
+        print(f"CER {m.cer:.4f}  WER {m.wer:.4f}  ({m.reference_chars} reference characters)")
+    elif args.command == "ocr":
+        page = api.read_image(args.image, config)
+        if args.format == "txt":
+            print(page.text)
+        else:
+            print("page\tblock\tpar\tline\tword\tx0\ty0\tx1\ty1\tconf\ttext")
+            for w in page.words:
+                fields = (page.index, w.block, w.paragraph, w.line, w.word, *w.bbox, f"{w.confidence:.1f}")
+                print(*fields, w.text, sep="\t")
+    else:
+        return synth_cli.run(args)
+    return int(ExitCode.ok)
+
+
+@contextmanager
+def _progress(log_path: Path | None) -> Iterator[api.Progress]:
+    """Report page progress: a bar on stderr when it is a terminal, JSON lines to ``log_path``.
+
+    Nothing goes to stdout, which carries only results.
+    """
+    with ExitStack() as stack:
+        sinks: list[api.Progress] = []
+        if log_path is not None:
+            try:
+                log = stack.enter_context(open(log_path, "a", encoding="utf-8"))
+            except OSError as err:
+                raise OutputError(f"{log_path}: cannot write the progress log ({err.strerror})") from err
+            start = time.monotonic()
+
+            def write_line(event: api.PageEvent) -> None:
+                record = {"time": round(time.monotonic() - start, 3), **asdict(event)}
+                log.write(json.dumps(record, ensure_ascii=False) + "\n")
+                log.flush()
+
+            sinks.append(write_line)
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = stack.enter_context(Progress(
+                TextColumn("Reading pages"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=True))
+            task = bar.add_task("pages", total=None, rate="")
+            start_bar = time.monotonic()
+
+            def update_bar(event: api.PageEvent) -> None:
+                rate = event.done / max(time.monotonic() - start_bar, 1e-6)
+                bar.update(task, completed=event.done, total=event.total, rate=f"{rate:.2f} pages/s")
+
+            sinks.append(update_bar)
+
+        def report(event: api.PageEvent) -> None:
+            for sink in sinks:
+                sink(event)
+
+        yield report

@@ -1,0 +1,147 @@
+"""Run page tasks on worker processes or a Dask cluster, surviving a worker that dies.
+
+Python's ``ProcessPoolExecutor`` turns one killed worker into ``BrokenProcessPool`` for every
+pending task; here the pool is rebuilt and the unfinished tasks are submitted again. A task whose
+worker died on every try is given up and reported as failed, so one poisonous page cannot stall a
+batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pipeline.config import RunConfig
+from pipeline.errors import BadArgumentsError, MissingDependencyError
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class TaskOutcome(Generic[K]):
+    """The end of one task: its key, and either its result or the exception it raised."""
+
+    key: K
+    result: Any = None
+    error: BaseException | None = None
+
+
+class WorkerDied(RuntimeError):
+    """A task's worker process died (killed, out of memory, crashed) on every try."""
+
+
+def _limit_threads() -> None:
+    # Tesseract's OpenMP asks for 4 threads per process; on 2 cores one thread per worker is
+    # five times faster (FACTS.md).
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def worker_count(jobs: int) -> int:
+    """Workers to start: ``jobs`` when positive, else one per CPU core (at least 1)."""
+    return jobs if jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+def run_tasks(
+    fn: Callable[..., T], tasks: Iterable[tuple[K, tuple[Any, ...]]], config: RunConfig
+) -> Iterator[TaskOutcome[K]]:
+    """Run ``fn(*args)`` for each ``(key, args)`` and yield outcomes as they complete.
+
+    ``fn`` and its arguments must pickle. The engine is ``config.engine``: ``local`` runs
+    ``config.jobs`` worker processes (0 = one per core; 1 runs in this process, which keeps
+    tracebacks simple for ``--debug`` and tests); ``dask`` runs on ``config.scheduler`` or on a
+    LocalCluster of that many workers.
+    """
+    if config.engine == "dask":
+        yield from _run_dask(fn, dict(tasks), worker_count(config.jobs), config.scheduler)
+    elif config.engine == "local":
+        yield from _run_local(fn, dict(tasks), worker_count(config.jobs))
+    else:
+        raise BadArgumentsError(f"unknown engine {config.engine!r}; use 'local' or 'dask'")
+
+
+def _run_local(
+    fn: Callable[..., T], pending: dict[K, tuple[Any, ...]], workers: int
+) -> Iterator[TaskOutcome[K]]:
+    """Process pool. When a worker dies, the pool is rebuilt and the unfinished tasks run again;
+    if it dies again, the remaining tasks run one per fresh worker, so that only the task that
+    kills its worker is given up."""
+    if workers == 1:
+        _limit_threads()
+        for key, args in pending.items():
+            try:
+                yield TaskOutcome(key, fn(*args))
+            except Exception as err:  # noqa: BLE001 — handed to the caller, who decides
+                yield TaskOutcome(key, error=err)
+        return
+    for _ in range(2):
+        if pending:
+            yield from _run_pool(fn, pending, workers)
+    for key in list(pending):
+        solo = {key: pending.pop(key)}
+        yield from _run_pool(fn, solo, 1)
+        if solo:
+            yield TaskOutcome(key, error=WorkerDied("its worker process died on every try"))
+
+
+def _run_dask(
+    fn: Callable[..., T], pending: dict[K, tuple[Any, ...]], workers: int, address: str | None
+) -> Iterator[TaskOutcome[K]]:
+    """Dask distributed: the scheduler reschedules the tasks of a worker that dies.
+
+    Results are fetched and released as they complete: futures held on a worker that dies are
+    recomputed otherwise, and they pile up in worker memory (FACTS.md).
+    """
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+        from distributed.scheduler import KilledWorker
+    except ImportError as err:
+        raise MissingDependencyError("Dask is not installed: pip install 'dask[distributed]'") from err
+    with ExitStack() as stack:
+        if address:
+            try:
+                client = stack.enter_context(Client(address, timeout="20s"))
+            except OSError as err:
+                raise BadArgumentsError(f"cannot reach the Dask scheduler at {address}: {err}") from err
+        else:
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+        client.run(_limit_threads)
+        futures = {client.submit(fn, *args, pure=False): key for key, args in pending.items()}
+        for future in as_completed(futures):
+            key = futures.pop(future)
+            try:
+                outcome = TaskOutcome(key, future.result())
+            except KilledWorker:
+                outcome = TaskOutcome(key, error=WorkerDied("its worker process died on every try"))
+            except Exception as err:  # noqa: BLE001
+                outcome = TaskOutcome(key, error=err)
+            future.release()
+            yield outcome
+
+
+def _run_pool(
+    fn: Callable[..., T], pending: dict[K, tuple[Any, ...]], workers: int
+) -> Iterator[TaskOutcome[K]]:
+    """Run ``pending`` on one pool until done or the pool breaks; finished keys leave ``pending``."""
+    with ProcessPoolExecutor(workers, initializer=_limit_threads) as pool:
+        futures: dict[Future, K] = {pool.submit(fn, *args): key for key, args in pending.items()}
+        while futures:
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                key = futures.pop(future)
+                try:
+                    outcome = TaskOutcome(key, future.result())
+                except BrokenProcessPool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    return
+                except Exception as err:  # noqa: BLE001
+                    outcome = TaskOutcome(key, error=err)
+                del pending[key]
+                yield outcome

@@ -1,0 +1,282 @@
+"""Finding the non-typed elements of a page: stamps, handwriting and signatures.
+
+Two sources of candidates: coloured ink (stamp and pen inks apart from the grey-black type), and,
+for greyscale scans and black pens, grey-black ink that does not look typewritten (much taller than
+the page's typed glyphs). Nearby ink is grouped into elements; each element's shape features then
+decide its kind (``classify``), and the features travel with the region as its explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.config import LayoutConfig
+from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
+from pipeline.layout.read import read_region
+from pipeline.layout.shapes import (
+    component_shares,
+    frame_coverage,
+    ring_coverage,
+    slant_deg,
+    stroke_width,
+    text_rows,
+    typed_glyph_height,
+)
+from pipeline.model import BBox, PageImage, Region
+
+#: Neighbourhood of the local ink threshold (mm): several typed lines, less than a lighting change.
+_LOCAL_BLOCK_MM = 12.0
+
+
+@dataclass(frozen=True, eq=False)
+class Element:
+    """A group of ink at analysis resolution: its box and its ink inside that box."""
+
+    bbox: BBox
+    mask: np.ndarray  # bool, the element's ink, cropped to ``bbox``
+    colour: bool  # coloured ink (True) or grey-black ink (False)
+    hue: float  # median Lab hue of the ink in degrees (0 for grey-black ink)
+
+
+def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
+    """Stamps, handwriting and signatures on ``page``, boxes in input pixels, top to bottom.
+
+    Each region has ``kind`` in ``stamp|handwriting|signature``, a ``confidence`` 0–1, the
+    ``features`` that decided it (sizes in mm, coverages and shares 0–1, slant in degrees) and, when
+    ``config.read_elements``, the text Tesseract read in it.
+    """
+    factor = min(1.0, config.analysis_dpi / page.dpi)
+    rgb = page.pixels
+    if factor < 1.0:
+        rgb = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    dpi = page.dpi * factor
+    chroma = (config.colour_chroma_min, config.colour_chroma_grow)
+    reach = mm_to_px(config.group_mm, dpi)
+    masks = ink_masks(rgb, chroma, config.ink_hues_deg, mm_to_px(_LOCAL_BLOCK_MM, dpi), reach)
+    colour = merge_nearby(colour_elements(masks, dpi, config), reach)
+    grow = mm_to_px(config.stamp_grow_mm, dpi)
+    colour = merge_nearby([grow_in_hue(e, masks, grow, reach, config) for e in colour], reach)
+    # Black ink lying under a coloured element is the type that the stamp or note was put over.
+    dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach)
+            if not any(_inside(e.bbox, c.bbox) for c in colour)]
+    px_per_mm = dpi / 25.4
+    regions = []
+    for element in colour + dark:
+        features = describe(element, px_per_mm)
+        decided = classify(features, config)
+        if decided is None:
+            continue
+        kind, confidence = decided
+        features["page_y"] = round((element.bbox[1] + element.bbox[3]) / 2 / rgb.shape[0], 3)
+        features["page_x"] = round((element.bbox[0] + element.bbox[2]) / 2 / rgb.shape[1], 3)
+        box = _to_input(element.bbox, factor, page.width, page.height)
+        regions.append(Region(kind, box, "", round(confidence, 3), features))
+    if config.read_elements:
+        regions = [read_region(page, r, config) for r in regions]
+    return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
+
+
+def colour_elements(masks: InkMasks, dpi: float, config: LayoutConfig) -> list[Element]:
+    """Coloured ink grouped into elements: ink closer than ``config.group_mm`` joins one element."""
+    return [
+        Element(box, crop, True, float(np.median(masks.hue[box[1]:box[3], box[0]:box[2]][crop])))
+        for box, crop in _group(masks.coloured, masks.coloured, dpi, config)
+    ]
+
+
+def grow_in_hue(element: Element, masks: InkMasks, grow_px: int, reach_px: int,
+                config: LayoutConfig) -> Element:
+    """``element`` extended by the faint ink of its own hue around it.
+
+    A worn stamp prints its legend darker than its frame or ring, which may be too pale to pass
+    the page-wide colour threshold. Within ``grow_px`` of the element, pixels away from type
+    (2 px from any pixel of Lab L < 140) whose hue is within ``config.hue_tolerance_deg`` of the element's and whose
+    chroma reaches ``config.colour_chroma_faint`` join it when they connect to it through gaps of
+    less than ``reach_px``.
+    """
+    height, width = masks.hue.shape
+    x0, y0 = max(0, element.bbox[0] - grow_px), max(0, element.bbox[1] - grow_px)
+    x1, y1 = min(width, element.bbox[2] + grow_px), min(height, element.bbox[3] + grow_px)
+    hue_gap = np.abs((masks.hue[y0:y1, x0:x1] - element.hue + 180.0) % 360.0 - 180.0)
+    lightness = masks.lightness[y0:y1, x0:x1]
+    # The anti-aliased edges of type printed with a violet ribbon look like pale violet ink: pixels
+    # next to type-dark ink are left out.
+    by_type = cv2.dilate((lightness < 140).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    faint = (masks.chroma[y0:y1, x0:x1] >= config.colour_chroma_faint) \
+        & (hue_gap <= config.hue_tolerance_deg) & ~by_type
+    faint = cv2.morphologyEx(faint.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
+    own = np.zeros_like(faint)
+    ex0, ey0 = element.bbox[0] - x0, element.bbox[1] - y0
+    own[ey0:ey0 + element.mask.shape[0], ex0:ex0 + element.mask.shape[1]] = element.mask
+    ink = own | faint
+    zone = cv2.dilate(ink.astype(np.uint8), np.ones((reach_px, reach_px), np.uint8))
+    _, labels = cv2.connectedComponents(zone, connectivity=8)
+    keep = np.isin(labels, np.unique(labels[own]))
+    ys, xs = np.nonzero(ink & keep)
+    bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    box = (int(x0 + bx0), int(y0 + by0), int(x0 + bx1), int(y0 + by1))
+    return Element(box, (ink & keep)[by0:by1, bx0:bx1], element.colour, element.hue)
+
+
+def untyped_elements(masks: InkMasks, dpi: float, config: LayoutConfig) -> list[Element]:
+    """Grey-black ink that is not typewriting, grouped into elements.
+
+    Seeds are ink components taller than ``config.untyped_height_ratio`` typed glyphs (joined
+    handwriting, signatures, stamp frames); long hair-thin components are rules or folds and are
+    left out. Each seed group then takes in all dark ink near it (the small letters and dots of
+    the same writing).
+    """
+    px_per_mm = dpi / 25.4
+    glyph_h = typed_glyph_height(masks.dark, px_per_mm)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(masks.dark.astype(np.uint8), connectivity=8)
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    thin = np.minimum(w, h) < 0.8 * px_per_mm
+    seed_ids = np.nonzero((h > config.untyped_height_ratio * glyph_h) & ~thin)[0]
+    seed_ids = seed_ids[seed_ids > 0]
+    if len(seed_ids) == 0:
+        return []
+    seeds = np.isin(labels, seed_ids)
+    return [Element(box, crop, False, 0.0) for box, crop in _group(seeds, masks.dark, dpi, config)]
+
+
+def _group(
+    seeds: np.ndarray, ink: np.ndarray, dpi: float, config: LayoutConfig
+) -> list[tuple[BBox, np.ndarray]]:
+    """Boxes and ink crops of the groups of ``seeds`` (bool masks, same shape as ``ink``).
+
+    Seeds within ``config.group_mm`` of each other form one group; its ink is the ``ink`` within
+    half that distance of the seeds. Groups whose ink touches the image border (scanner lid, the
+    table under a phone photo) are dropped.
+    """
+    reach = mm_to_px(config.group_mm / 2, dpi)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    zone = cv2.dilate(seeds.astype(np.uint8), kernel)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    height, width = ink.shape
+    out = []
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        crop = ink[y:y + h, x:x + w] & (labels[y:y + h, x:x + w] == i)
+        ys, xs = np.nonzero(crop)
+        if len(xs) == 0:
+            continue
+        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        box = (int(x + x0), int(y + y0), int(x + x1), int(y + y1))
+        if box[0] == 0 or box[1] == 0 or box[2] >= width or box[3] >= height:
+            continue
+        out.append((box, crop[y0:y1, x0:x1]))
+    return out
+
+
+def merge_nearby(elements: list[Element], reach_px: int, hue_tol_deg: float = 30.0) -> list[Element]:
+    """Elements of one ink whose boxes come within ``reach_px`` of each other, merged.
+
+    Ink grouping joins strokes less than ``group_mm`` apart; a worn stamp's ring has longer gaps,
+    and the lines of a note are further apart than its letters, but their boxes still touch.
+    """
+    out = list(elements)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                near = _gap(a.bbox, b.bbox) <= reach_px
+                if near and abs((a.hue - b.hue + 180) % 360 - 180) <= hue_tol_deg:
+                    out[i] = _union(a, b)
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return out
+
+
+def _gap(a: BBox, b: BBox) -> int:
+    """Chebyshev distance between two boxes in pixels (0 when they overlap)."""
+    return max(0, max(a[0], b[0]) - min(a[2], b[2]), max(a[1], b[1]) - min(a[3], b[3]))
+
+
+def _union(a: Element, b: Element) -> Element:
+    """One element holding the ink of both; its hue is that of the one with more ink."""
+    box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
+           max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+    mask = np.zeros((box[3] - box[1], box[2] - box[0]), dtype=bool)
+    for e in (a, b):
+        mask[e.bbox[1] - box[1]:e.bbox[3] - box[1], e.bbox[0] - box[0]:e.bbox[2] - box[0]] |= e.mask
+    hue = a.hue if a.mask.sum() >= b.mask.sum() else b.hue
+    return Element(box, mask, a.colour, hue)
+
+
+def describe(element: Element, px_per_mm: float) -> dict[str, float]:
+    """The features of one element (sizes in mm, shares 0–1, slant in degrees)."""
+    mask = element.mask
+    h, w = mask.shape
+    count, largest = component_shares(mask, max(2, round(0.25 * px_per_mm**2)))
+    features = {
+        "width_mm": w / px_per_mm,
+        "height_mm": h / px_per_mm,
+        "ink_mm2": float(mask.sum()) / px_per_mm**2,
+        "fill": float(mask.mean()),
+        "ring": ring_coverage(mask),
+        "frame": frame_coverage(mask),
+        "components": float(count),
+        "largest_share": largest,
+        "rows": float(text_rows(mask, max(2, round(1.5 * px_per_mm)))),
+        "stroke_mm": stroke_width(mask) / px_per_mm,
+        "slant_deg": slant_deg(mask),
+        "coloured": float(element.colour),
+        "hue_deg": element.hue,
+    }
+    return {k: round(v, 3) for k, v in features.items()}
+
+
+def classify(features: dict[str, float], config: LayoutConfig) -> tuple[str, float] | None:
+    """Kind and confidence (0–1) of an element from its ``describe`` features; None for noise.
+
+    A ring or a four-sided frame of stamp size makes a stamp. Other ink is writing: one row whose
+    largest stroke holds much of the ink is a signature, the rest handwriting. Grey-black writing is
+    less certain than coloured writing, because the typed text shares its ink.
+    """
+    w, h = features["width_mm"], features["height_mm"]
+    if max(w, h) < config.min_element_mm or features["ink_mm2"] < config.min_ink_mm2:
+        return None
+    aspect = w / h
+    stamp_sized = min(w, h) >= config.stamp_min_mm
+    if features["ring"] >= config.ring_coverage_min and 0.6 <= aspect <= 1.67 and stamp_sized:
+        return "stamp", features["ring"]
+    if features["frame"] >= config.frame_coverage_min and min(w, h) >= config.stamp_min_mm / 2 \
+            and max(w, h) >= config.stamp_min_mm:
+        return "stamp", features["frame"]
+    # Solid blots (ink spills, photo corners, punched holes) are no writing: pen strokes leave
+    # most of their box empty.
+    if features["fill"] > 0.5:
+        return None
+    base = 0.8 if features["coloured"] else 0.55
+    if features["rows"] <= 1 and features["largest_share"] >= config.signature_largest_share \
+            and aspect >= 1.5 and h >= 4.0 and max(w, h) > config.marginal_max_mm:
+        return "signature", base * (0.5 + 0.5 * features["largest_share"])
+    return "handwriting", base
+
+
+def _inside(inner: BBox, outer: BBox, share: float = 0.6) -> bool:
+    """Whether at least ``share`` of ``inner``'s area lies within ``outer``."""
+    ix0, iy0 = max(inner[0], outer[0]), max(inner[1], outer[1])
+    ix1, iy1 = min(inner[2], outer[2]), min(inner[3], outer[3])
+    overlap = max(0, ix1 - ix0) * max(0, iy1 - iy0)
+    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
+    return area > 0 and overlap >= share * area
+
+
+def _to_input(box: BBox, factor: float, width: int, height: int) -> BBox:
+    """A box at analysis resolution (``factor`` = analysis / input scale) in input pixels."""
+    x0, y0, x1, y1 = box
+    return (
+        max(0, int(x0 / factor)),
+        max(0, int(y0 / factor)),
+        min(width, int(np.ceil(x1 / factor))),
+        min(height, int(np.ceil(y1 / factor))),
+    )

@@ -1,0 +1,200 @@
+"""Shape features of one element's ink: the explainable numbers that decide stamp, handwriting or
+signature. Every function takes a boolean ink mask cropped to the element (H, W) and returns plain
+floats, so that each decision can be shown in the report beside the region.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+#: Directions round an element's centre sampled for ring coverage (5° each).
+_RING_BINS = 72
+
+
+def ring_coverage(mask: np.ndarray, max_gap_deg: float = 20.0) -> float:
+    """Share (0–1) of directions round the box centre in which ink lies on the box's inscribed ellipse.
+
+    A ring stamp's outer circle is its outermost ink, so it touches all four sides of the box and
+    fills every direction of a thin band there; writing touches the box only at a few extreme
+    points. Normalising by the half-sides makes a stamp seen at an angle (an ellipse) score the same.
+    Gaps up to ``max_gap_deg`` count as inked: rubber stamps print broken lines.
+    """
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0 or min(h, w) < 8:
+        return 0.0
+    nx = (xs + 0.5 - w / 2) / (w / 2)
+    ny = (ys + 0.5 - h / 2) / (h / 2)
+    r = np.hypot(nx, ny)
+    band = (r >= 0.84) & (r <= 1.06)
+    theta = np.arctan2(ny[band], nx[band])
+    hit = np.zeros(_RING_BINS, dtype=bool)
+    hit[((theta + math.pi) / (2 * math.pi) * _RING_BINS).astype(int) % _RING_BINS] = True
+    return float(close_gaps(hit, round(max_gap_deg / (360 / _RING_BINS)), circular=True).mean())
+
+
+def close_gaps(hit: np.ndarray, max_gap: int, circular: bool = False) -> np.ndarray:
+    """``hit`` (1-D bool) with runs of at most ``max_gap`` False between Trues filled in; on a
+    ``circular`` axis the ends join."""
+    if max_gap <= 0 or not hit.any():
+        return hit
+    pad = max_gap if circular else 0
+    line = np.concatenate([hit[-pad:], hit, hit[:pad]]) if pad else hit
+    # Replicated borders: a constant 0 border would erode the ends of a fully inked side.
+    closed = cv2.morphologyEx(line.astype(np.uint8)[None, :], cv2.MORPH_CLOSE,
+                              np.ones((1, max_gap + 1), np.uint8), borderType=cv2.BORDER_REPLICATE)[0] > 0
+    return closed[pad:len(closed) - pad] if pad else closed
+
+
+def ring_bands(mask: np.ndarray, coverage_min: float = 0.5, step: float = 0.02) -> np.ndarray:
+    """Which pixels of ``mask``'s box lie on a ring: bool (H, W).
+
+    Radii are normalised to the box's inscribed ellipse (1 = the box's edge). A radius band of
+    width ``step`` is a ring when ink covers at least ``coverage_min`` of the directions round the
+    centre there; text inside a ring stamp covers only a few directions at any one radius.
+    """
+    h, w = mask.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = np.hypot((xx + 0.5 - w / 2) / (w / 2), (yy + 0.5 - h / 2) / (h / 2))
+    band = np.minimum((r / step).astype(int), int(1.2 / step))
+    angle = np.arctan2(yy + 0.5 - h / 2, xx + 0.5 - w / 2) + math.pi
+    theta = (angle / (2 * math.pi) * _RING_BINS).astype(int) % _RING_BINS
+    hit = np.zeros((int(1.2 / step) + 1, _RING_BINS), dtype=bool)
+    hit[band[mask], theta[mask]] = True
+    rings = hit.mean(axis=1) >= coverage_min
+    # A printed ring is a few bands thick and wobbles: take the neighbouring bands with it.
+    rings = rings | np.roll(rings, 1) | np.roll(rings, -1)
+    return rings[band]
+
+
+def frame_coverage(mask: np.ndarray, max_gap: float = 0.08) -> float:
+    """How completely (0–1) ink runs along all four sides of the element's smallest rotated rectangle.
+
+    The score is that of the weakest side: a framed stamp scores high on all four, a line of text
+    at most on its top and bottom. The band along each side is 5 % of the other side, at least 2 px;
+    gaps up to ``max_gap`` of the side's length count as inked (rubber stamps print broken lines).
+    Specks (components under 1 % of the ink) do not stretch the rectangle.
+    """
+    rect = outer_rectangle(mask)
+    if rect is None:
+        return 0.0
+    (cx, cy), (rw, rh), angle = rect
+    # Level the rectangle on a canvas that holds it at any angle, then crop to its ink.
+    side = int(math.ceil(math.hypot(rw, rh))) + 2
+    rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    rot[:, 2] += (side / 2 - cx, side / 2 - cy)
+    level = cv2.warpAffine(mask.astype(np.uint8), rot, (side, side), flags=cv2.INTER_NEAREST) > 0
+    ys, xs = np.nonzero(level)
+    upright = level[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    uh, uw = upright.shape
+    by, bx = max(2, round(0.05 * uh)), max(2, round(0.05 * uw))
+    sides = (
+        upright[:by, :].any(axis=0),
+        upright[-by:, :].any(axis=0),
+        upright[:, :bx].any(axis=1),
+        upright[:, -bx:].any(axis=1),
+    )
+    return float(min(close_gaps(s, round(max_gap * len(s))).mean() for s in sides))
+
+
+def outer_rectangle(mask: np.ndarray) -> tuple[tuple[float, float], tuple[float, float], float] | None:
+    """The smallest rotated rectangle (OpenCV ``minAreaRect``: centre, size, angle) round the ink
+    of ``mask``, specks (components under 1 % of the ink) left out; None when it is under 8 px."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    solid = stats[:, cv2.CC_STAT_AREA] >= 0.01 * mask.sum()
+    solid[0] = False
+    ys, xs = np.nonzero(solid[labels])
+    if len(xs) < 20:
+        return None
+    rect = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+    return rect if min(rect[1]) >= 8 else None
+
+
+def frame_tilt(mask: np.ndarray) -> float | None:
+    """Rotation (degrees counter-clockwise, −45…45) that levels ``outer_rectangle``; None without one."""
+    rect = outer_rectangle(mask)
+    return None if rect is None else ((rect[2] + 45.0) % 90.0) - 45.0
+
+
+def frame_band(mask: np.ndarray, share: float = 0.07) -> np.ndarray:
+    """Pixels (bool, shape of ``mask``) within ``share`` of the shorter side from the outline of
+    ``outer_rectangle``: where a framed stamp's frame lies."""
+    band = np.zeros(mask.shape, dtype=np.uint8)
+    rect = outer_rectangle(mask)
+    if rect is None:
+        return band > 0
+    thick = max(3, round(2 * share * min(rect[1])))
+    cv2.polylines(band, [cv2.boxPoints(rect).round().astype(np.int32)], True, 1, thick)
+    return band > 0
+
+
+def component_shares(mask: np.ndarray, min_px: int) -> tuple[int, float]:
+    """Number of 8-connected ink components of at least ``min_px`` pixels, and the largest one's
+    share (0–1) of the ink: a signature is one long stroke, a written word several letters."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    areas = stats[1:n, cv2.CC_STAT_AREA]
+    areas = areas[areas >= min_px]
+    if len(areas) == 0:
+        return 0, 0.0
+    return len(areas), float(areas.max() / areas.sum())
+
+
+def text_rows(mask: np.ndarray, min_run_px: int) -> int:
+    """Rows of writing: runs of at least ``min_run_px`` pixel rows whose ink exceeds 10 % of the
+    busiest row's (small gaps of fewer than ``min_run_px`` rows do not split a row)."""
+    profile = mask.sum(axis=1)
+    if profile.max() == 0:
+        return 0
+    busy = profile > 0.1 * profile.max()
+    # Close short gaps so that the space between ascenders and the body does not split a row.
+    gap_kernel = np.ones(max(1, min_run_px), dtype=np.uint8)
+    busy = cv2.morphologyEx(busy.astype(np.uint8)[:, None], cv2.MORPH_CLOSE, gap_kernel[:, None])[:, 0] > 0
+    edges = np.diff(np.concatenate([[0], busy.astype(np.int8), [0]]))
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    return int(((ends - starts) >= min_run_px).sum())
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Mean stroke width in pixels: twice the ink area over the length of the ink's outlines."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(c, True) for c in contours)
+    return float(2.0 * mask.sum() / perimeter) if perimeter > 0 else 0.0
+
+
+def slant_deg(mask: np.ndarray, angles: tuple[float, ...] = tuple(range(-40, 41, 5))) -> float:
+    """Slant of the strokes in degrees from the vertical (positive = leaning right), −40…40.
+
+    The ink is sheared by each candidate angle; the one that makes the column profile sharpest
+    (largest sum of squared column counts) stands the strokes upright. Typewriter glyphs stand
+    upright already; most handwriting leans by 10–30°.
+    """
+    h, w = mask.shape
+    if h < 4 or not mask.any():
+        return 0.0
+    src = mask.astype(np.float32)
+    best, best_score = 0.0, -1.0
+    for angle in angles:
+        shear = math.tan(math.radians(angle))
+        # x' = x + shear * y (+ shift to stay in frame): feet of right-leaning strokes move under
+        # their tops.
+        m = np.float32([[1, shear, 0 if shear > 0 else -shear * h], [0, 1, 0]])
+        out = cv2.warpAffine(src, m, (w + int(abs(shear) * h) + 1, h), flags=cv2.INTER_NEAREST)
+        score = float((out.sum(axis=0) ** 2).sum())
+        if score > best_score:
+            best, best_score = float(angle), score
+    return best
+
+
+def typed_glyph_height(dark: np.ndarray, px_per_mm: float) -> float:
+    """Median height (px) of ink components shaped like typewritten characters (1.2–6 mm tall, at
+    most twice as wide as tall); 3 mm when a page has none, about a 12-point capital."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    h = stats[1:n, cv2.CC_STAT_HEIGHT]
+    w = stats[1:n, cv2.CC_STAT_WIDTH]
+    glyph = (h >= 1.2 * px_per_mm) & (h <= 6 * px_per_mm) & (w <= 2 * h)
+    if glyph.sum() < 20:
+        return 3.0 * px_per_mm
+    return float(np.median(h[glyph]))

@@ -1,0 +1,129 @@
+"""Image clean-up before OCR: ``preprocess(page, config) -> Preprocessed``.
+
+Each step is a pure function on arrays in its own module, switched by a ``PreprocessConfig`` field
+so that the ablation benchmark (``bench/ocr_quality.py``) can measure what it is worth. Geometric
+steps return the matrix from their output back to their input; their product is
+``Preprocessed.to_input``, which carries Tesseract's boxes back to the page as the user gave it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline import geometry
+from pipeline.config import PreprocessConfig
+from pipeline.model import PageImage, Preprocessed
+from pipeline.ocr.tesseract import detect_orientation
+from pipeline.preprocess.binarize import binarize, otsu
+from pipeline.preprocess.components import ink_components
+from pipeline.preprocess.deskew import estimate_skew, rotate
+from pipeline.preprocess.illumination import flatten_illumination
+from pipeline.preprocess.ink import typed_ink_gray
+from pipeline.preprocess.margins import margin_components, paint_paper
+from pipeline.preprocess.scale import median_glyph_height, rescale
+from pipeline.preprocess.sheet import find_sheet, warp_sheet
+
+__all__ = ["mm_to_px", "preprocess"]
+
+_MM_PER_INCH = 25.4
+#: ``cv2.rotate`` code for each clockwise quarter turn.
+_QUARTER = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+#: Seconds allowed for orientation detection on one page.
+_OSD_TIMEOUT_S = 60.0
+
+
+def mm_to_px(mm: float, dpi: float) -> int:
+    """A length in millimetres as whole pixels at ``dpi`` (at least 1)."""
+    return max(1, round(mm * dpi / _MM_PER_INCH))
+
+
+def preprocess(page: PageImage, config: PreprocessConfig) -> Preprocessed:
+    """Turn ``page`` into the black-and-white (or grayscale) image Tesseract reads best.
+
+    Steps, in order, each only when switched on in ``config``: sheet detection and perspective
+    correction (photos), ink separation (colour scans), illumination flattening, border and
+    punch-hole removal, orientation (90° turns), deskew, rescale, binarization.
+    """
+    steps: list[str] = []
+    back: list[np.ndarray] = []  # each geometric step's map from its output to its input
+    rgb, dpi = page.pixels, page.dpi
+
+    if config.sheet:
+        corners = find_sheet(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), config.sheet_min_area,
+                             config.sheet_max_corner_deg)
+        if corners is not None:
+            rgb, m = warp_sheet(rgb, corners)
+            back.append(m)
+            steps.append("sheet")
+
+    if config.ink_separation and rgb.ndim == 3:
+        gray, share = typed_ink_gray(rgb, config.ink_max_distance, mm_to_px(config.background_kernel_mm, dpi))
+        if share > 0:
+            steps.append("ink_separation")
+    else:
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+    if config.flatten:
+        gray = flatten_illumination(gray, mm_to_px(config.background_kernel_mm, dpi))
+        steps.append("flatten")
+
+    # One pass of connected components serves the shape judgements: borders and holes, and the
+    # character height for rescaling (measured before deskew, which changes it by 1–2 pixels).
+    ink = otsu(gray) == 0
+    comps = ink_components(ink) if config.margins or config.rescale else None
+    dropped = None
+    if config.margins and comps is not None:
+        dropped = margin_components(comps, mm_to_px(config.border_min_mm, dpi),
+                                    mm_to_px(config.blob_min_mm, dpi), config.blob_fill)
+        if dropped.any():
+            gray = paint_paper(gray, comps, dropped)
+            ink &= ~dropped[comps.labels]
+            steps.append("margins")
+    glyph = median_glyph_height(comps, dropped) if config.rescale and comps is not None else None
+
+    if config.orientation:
+        turn, confidence = detect_orientation(gray, dpi, _OSD_TIMEOUT_S)
+        if turn and confidence >= config.orientation_min_confidence:
+            h, w = gray.shape
+            gray = cv2.rotate(gray, _QUARTER[turn])
+            ink = cv2.rotate(ink.astype(np.uint8), _QUARTER[turn]) > 0
+            back.append(np.linalg.inv(geometry.quarter_turn(turn, w, h)))
+            steps.append(f"orientation:{turn}")
+
+    skew = 0.0
+    if config.deskew:
+        skew = estimate_skew(ink, config.max_skew_deg, config.skew_precision_deg)
+        if abs(skew) >= config.skew_precision_deg:
+            gray, m = rotate(gray, -skew, fill=255)
+            back.append(m)
+            steps.append("deskew")
+
+    if glyph is not None:
+        factor = config.target_glyph_px / glyph
+        if max(factor, 1 / factor) >= config.rescale_tolerance:
+            h, w = gray.shape
+            factor = min(factor, config.max_upscale, (config.max_megapixels * 1e6 / (h * w)) ** 0.5)
+            gray, m = rescale(gray, factor)
+            back.append(m)
+            dpi *= factor
+            steps.append(f"rescale:{factor:.2f}")
+
+    def binarized(method: str) -> np.ndarray:
+        if method == "none":
+            return gray
+        return binarize(gray, method, mm_to_px(config.window_mm, dpi), config.binarize_k)
+
+    alternates = tuple((method, binarized(method)) for method in config.extra_binarizations)
+    if config.binarize != "none":
+        gray = binarized(config.binarize)
+        steps.append(f"binarize:{config.binarize}")
+
+    return Preprocessed(
+        pixels=np.ascontiguousarray(gray),
+        dpi=dpi,
+        to_input=geometry.compose(*back),
+        skew_deg=skew,
+        steps=tuple(steps),
+        alternates=alternates,
+    )

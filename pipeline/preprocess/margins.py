@@ -1,0 +1,42 @@
+"""Dark scanner borders, table edges and punch holes: ink that is not text, painted over as paper.
+
+Both are recognised by shape alone: a border is ink touching the image's edge and far longer than
+a character; a punch hole is a solid round blob wider than any typed character. Left in, they make
+Tesseract read rows of ``|`` and ``I`` down the margins.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.preprocess.components import InkComponents
+
+
+def margin_components(comps: InkComponents, border_min_px: int, blob_min_px: int,
+                      blob_fill: float) -> np.ndarray:
+    """Boolean flag per component label (index 0, the paper, is False): border or hole.
+
+    A component that touches the image edge and spans at least ``border_min_px`` is a border; one
+    whose smaller side is at least ``blob_min_px`` and which fills at least ``blob_fill`` (0–1) of
+    its box is a hole or a blot.
+    """
+    h, w = comps.shape
+    x, y, bw, bh, area = (comps.stats[:, i] for i in range(5))
+    touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
+    border = touches & (np.maximum(bw, bh) >= border_min_px)
+    blob = (np.minimum(bw, bh) >= blob_min_px) & (area >= blob_fill * bw * bh)
+    drop = border | blob
+    drop[0] = False
+    return drop
+
+
+def paint_paper(gray: np.ndarray, comps: InkComponents, drop: np.ndarray) -> np.ndarray:
+    """``gray`` with the components flagged in ``drop`` (and a 2-pixel rim) set to white (255)."""
+    if not drop.any():
+        return gray
+    # The anti-aliased rim of a border is lighter than the threshold but still reads as a stroke.
+    rim = cv2.dilate(drop[comps.labels].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    out = gray.copy()
+    out[rim] = 255
+    return out

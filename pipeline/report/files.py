@@ -1,0 +1,118 @@
+"""Writing report files safely: atomic replacement, names that stay inside the output folder,
+page images re-encoded small enough for a 50-page report to stay light."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from pipeline.config import ReportConfig
+from pipeline.errors import OutputError
+from pipeline.model import OcrPage
+from pipeline.report.json import page_image_name
+
+
+@cache
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it; done once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is at every moment its old content or the new one.
+
+    The bytes go to a temporary file in the same folder (so ``os.replace`` is a rename on one file
+    system), are flushed to disk, then renamed over ``path``. Raises ``OutputError`` when the folder
+    cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise OutputError(f"{path.parent}: cannot write the report there ({err.strerror})") from err
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as err:
+        # Ctrl-C or a full disk mid-write must not leave a stray temp file behind.
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError(f"{path}: cannot write ({err.strerror})") from err
+        raise
+
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_component(name: str) -> str:
+    """``name`` made into one harmless file-name component (no separators, not ``.``/``..``).
+
+    Letters of any script, digits, ``_``, ``-`` and inner dots are kept; every other run of
+    characters becomes ``_``; leading dots are dropped so that the name is neither hidden nor a
+    parent reference.
+    """
+    cleaned = _UNSAFE.sub("_", name).lstrip(".")
+    return cleaned[:120] or "document"
+
+
+def report_folder(out_dir: Path, document_id: str) -> Path:
+    """The folder of one document's report inside a batch output folder; never outside it."""
+    return out_dir / safe_component(document_id)
+
+
+def _frame_numbers(pages: Sequence[OcrPage]) -> list[int]:
+    """Frame of each page inside its file: pages that share a file are its frames, in order."""
+    seen: dict[str, int] = {}
+    frames = []
+    for p in pages:
+        frames.append(seen.get(p.image, 0))
+        seen[p.image] = frames[-1] + 1
+    return frames
+
+
+def encode_page_image(source: Path, frame: int, config: ReportConfig) -> bytes | None:
+    """The page image re-encoded for the report (RGB, longest side ≤ ``config.max_image_side``).
+
+    Returns None when Pillow cannot read the file (a PDF page, a moved file): the report then shows
+    the page's boxes without the scan behind them.
+    """
+    try:
+        with Image.open(source) as im:
+            for i, img in enumerate(ImageSequence.Iterator(im)):
+                if i == frame:
+                    page = img.convert("RGB")
+                    break
+            else:
+                return None
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+    page.thumbnail((config.max_image_side, config.max_image_side), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    page.save(buf, format=config.image_format.upper(), quality=config.image_quality)
+    return buf.getvalue()
+
+
+def write_page_images(pages: Sequence[OcrPage], out_dir: Path, config: ReportConfig) -> dict[int, str | None]:
+    """Write each page's image into ``out_dir/pages/``; page number → relative path (None: no image)."""
+    names: dict[int, str | None] = {}
+    for page, frame in zip(pages, _frame_numbers(pages), strict=True):
+        data = encode_page_image(Path(page.image), frame, config)
+        names[page.index] = None
+        if data is not None:
+            names[page.index] = page_image_name(page.index, config.image_format)
+            atomic_write(out_dir / names[page.index], data)
+    return names

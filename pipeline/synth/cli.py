@@ -1,0 +1,54 @@
+"""The ``scanproof synth`` subcommand: render a layout file, or write a random document."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.errors import BadArgumentsError
+from pipeline.synth import make_document, read_layout, render_layout
+from pipeline.synth.degrade import LEVELS
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``synth`` to the ``scanproof`` subcommands."""
+    p = subparsers.add_parser(
+        "synth",
+        help="make synthetic typewritten scans with ground truth (and planted transcription errors)",
+        description="Render LAYOUT (YAML/JSON) into page images + PAGE-XML, or, without LAYOUT, a random "
+                    "document from the built-in corpus with its transcription and answer key.",
+    )
+    p.add_argument("layout", type=Path, nargs="?", help="layout file, e.g. scans/117066/layout.yaml")
+    p.add_argument("--out", type=Path, required=True, help="folder for page-N.png, page-N.xml, …")
+    p.add_argument("--level", choices=tuple(LEVELS), help="degradation (default: the layout's, or archival)")
+    p.add_argument("--seed", type=int, default=0, help="random document to make (default 0)")
+    p.add_argument("--pages", type=int, default=1, help="pages of a random document (default 1)")
+    p.add_argument("--plant", type=int, default=0, metavar="N",
+                   help="plant N errors in the random document's transcription (default 0)")
+    p.add_argument("--plant-translation", type=int, default=0, metavar="N",
+                   help="plant N date/number/name mismatches in its translation (default 0)")
+    p.add_argument("--dpi", type=int, default=300, help="resolution of a random document (default 300)")
+    p.add_argument("--phone", action="store_true", help="make the pages look like phone photos")
+    p.add_argument("--grey", action="store_true", help="write greyscale images")
+    p.add_argument("--no-stamps", action="store_true", help="random document without stamps")
+    p.add_argument("--no-handwriting", action="store_true", help="random document without handwriting")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``scanproof synth``; returns the exit code. Errors are raised as ``ScanproofError``."""
+    if args.layout is not None:
+        if args.plant or args.plant_translation:
+            raise BadArgumentsError("--plant needs a random document: leave out the layout file")
+        pages = render_layout(read_layout(args.layout), args.out, level=args.level, phone=args.phone,
+                              color=not args.grey)
+        written = [p.image for p in pages]
+    else:
+        doc = make_document(args.out, seed=args.seed, level=args.level or "archival", pages=args.pages,
+                            plant=args.plant, plant_translation=args.plant_translation, phone=args.phone,
+                            color=not args.grey, stamps=not args.no_stamps,
+                            handwriting=not args.no_handwriting, dpi=args.dpi)
+        written = [p.image for p in doc.pages] + [doc.layout, doc.transcript, doc.answer_key]
+    for path in written:
+        print(path, file=sys.stderr)
+    return 0

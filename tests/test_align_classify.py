@@ -1,0 +1,103 @@
+"""Telling transcription errors from OCR noise, on real Tesseract output of a synthetic typed page.
+
+One archival-quality page is rendered and read by the real pipeline (preprocess + Tesseract) once;
+hand-made transcriptions of it then carry one known error each. The OCR's own mistakes on that page
+are the noise that must stay below medium severity.
+"""
+
+import re
+from collections import Counter
+
+import pytest
+
+from pipeline import ingest, ocr, preprocess
+from pipeline.align import align, find_divergences
+from pipeline.align.classify import is_word_form, severity
+from pipeline.config import AlignConfig, Config
+from pipeline.model import Flag, Severity
+from pipeline.synth import make_document
+from pipeline.transcript import parse_transcript
+
+CONFIG = AlignConfig()
+SERIOUS = (Severity.HIGH, Severity.MEDIUM)
+
+
+@pytest.fixture(scope="module")
+def page_and_transcript(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth")
+    doc = make_document(folder, seed=1, level="archival", pages=1)
+    config = Config()
+    [source] = ingest.discover_pages([doc.pages[0].image])
+    image = ingest.load_page(source, 1, config.ingest)
+    page = ocr.read_page(image, preprocess.preprocess(image, config.preprocess), config.ocr)
+    return page, doc.transcript.read_text(encoding="utf-8")
+
+
+def _flags(page, published: str, old: str = "", new: str = "") -> list[Flag]:
+    """The flags for the published transcription with its first ``old`` in the original replaced."""
+    start = published.index(read_transcript_text(published).original.split("\n")[0].strip())
+    if old:
+        at = published.index(old, start)
+        published = published[:at] + new + published[at + len(old):]
+    transcript = read_transcript_text(published)
+    return find_divergences(align([page], transcript, CONFIG), CONFIG)
+
+
+def _serious(flags: list[Flag]) -> list[Flag]:
+    return [f for f in flags if f.severity in SERIOUS and f.kind != "normalization"]
+
+
+def _clear_words(page, pattern: str) -> list[str]:
+    """Words the OCR read with high confidence that match ``pattern`` and occur once on the page."""
+    counts = Counter(w.text for w in page.words)
+    return [w.text for w in page.words
+            if w.confidence >= 90 and counts[w.text] == 1 and re.fullmatch(pattern, w.text)]
+
+
+@pytest.mark.slow
+def test_ocr_noise_alone_stays_below_medium(page_and_transcript):
+    page, transcript = page_and_transcript
+    flags = _flags(page, transcript)
+    differences = [f for f in flags if f.kind != "normalization"]
+    assert len(differences) >= 10  # the OCR does make mistakes on this page …
+    assert len(_serious(flags)) <= 1  # … and they are recognised as such
+
+
+@pytest.mark.slow
+def test_wrong_digit_is_flagged(page_and_transcript):
+    page, transcript = page_and_transcript
+    number = _clear_words(page, r"\d{3,4}")[0]
+    wrong = number[:-1] + str((int(number[-1]) + 5) % 10)
+    hits = [f for f in _serious(_flags(page, transcript, number, wrong)) if f.transcript_text == wrong]
+    assert [f.scan_text for f in hits] == [number]
+    assert hits[0].kind == "transcription_divergence"
+
+
+@pytest.mark.slow
+def test_non_word_in_transcription_is_flagged(page_and_transcript):
+    page, transcript = page_and_transcript
+    word = _clear_words(page, r"[а-я]{8,}")[0]
+    misspelt = word[:3] + word[4:]
+    assert not is_word_form(misspelt)
+    flags = _serious(_flags(page, transcript, word, misspelt))
+    hits = [f for f in flags if misspelt in (f.transcript_text or "")]
+    assert len(hits) == 1 and word in hits[0].scan_text
+    assert "not" in hits[0].message
+
+
+@pytest.mark.slow
+def test_dropped_word_is_an_omission(page_and_transcript):
+    page, transcript = page_and_transcript
+    word = _clear_words(page, r"[а-я]{6,}")[-1]
+    hits = [f for f in _serious(_flags(page, transcript, f" {word}", "")) if f.kind == "omission"]
+    assert [f.scan_text for f in hits] == [word]
+
+
+def read_transcript_text(published: str):
+    return parse_transcript(published, "synth-1")
+
+
+@pytest.mark.parametrize(("score", "expected"), [(0.95, Severity.HIGH), (0.7, Severity.MEDIUM),
+                                                 (0.4, Severity.LOW), (0.1, Severity.INFO)])
+def test_severity_bands(score, expected):
+    assert severity(score, CONFIG) == expected

@@ -1,0 +1,70 @@
+"""The executor interface on both engines: results, task errors, and a worker that dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import RunConfig
+from pipeline.executor import WorkerDied, run_tasks
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def fail_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("three")
+    return x
+
+
+def die_once(x: int, marker: str) -> int:
+    """Kill the worker the first time task 2 runs (the marker file records that it did)."""
+    if x == 2 and not Path(marker).exists():
+        Path(marker).touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+def always_die(x: int) -> int:
+    if x == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+def outcomes(fn, args, config):
+    return {o.key: o for o in run_tasks(fn, [(a[0], a) for a in args], config)}
+
+
+ENGINES = [RunConfig(jobs=1), RunConfig(jobs=2), RunConfig(jobs=2, engine="dask")]
+
+
+@pytest.mark.parametrize("config", ENGINES, ids=["inline", "pool", "dask"])
+def test_every_task_returns_its_result(config):
+    got = outcomes(square, [(i,) for i in range(6)], config)
+    assert {k: o.result for k, o in got.items()} == {i: i * i for i in range(6)}
+
+
+@pytest.mark.parametrize("config", ENGINES, ids=["inline", "pool", "dask"])
+def test_a_task_error_is_returned_not_raised(config):
+    got = outcomes(fail_on_three, [(i,) for i in range(5)], config)
+    assert isinstance(got[3].error, ValueError)
+    assert [got[i].result for i in (0, 1, 2, 4)] == [0, 1, 2, 4]
+
+
+@pytest.mark.parametrize("config", ENGINES[1:], ids=["pool", "dask"])
+def test_a_killed_worker_loses_no_task(config, tmp_path):
+    marker = str(tmp_path / "killed")
+    got = outcomes(die_once, [(i, marker) for i in range(8)], config)
+    assert Path(marker).exists(), "the worker was never killed"
+    assert {k: o.result for k, o in got.items()} == {i: i for i in range(8)}
+
+
+def test_a_task_that_always_kills_its_worker_fails_alone():
+    got = outcomes(always_die, [(i,) for i in range(5)], RunConfig(jobs=2))
+    assert isinstance(got[1].error, WorkerDied)
+    assert {k: o.result for k, o in got.items() if k != 1} == {0: 0, 2: 2, 3: 3, 4: 4}

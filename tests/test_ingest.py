@@ -1,0 +1,195 @@
+"""Finding and decoding page images: order, frames, colour modes, orientation, resolution, refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bad_inputs.make_corpus import encode, png_header, text_page
+from PIL import Image
+
+from pipeline.config import IngestConfig
+from pipeline.errors import InputFileError
+from pipeline.ingest import discover_pages, estimate_dpi, load_page
+from pipeline.model import PageSource
+
+CONFIG = IngestConfig()
+
+
+def _marked(mode: str = "L") -> Image.Image:
+    """A 300×200 white image with a black square near the top-left corner (rows 20–59, cols 30–69)."""
+    a = np.full((200, 300), 255, np.uint8)
+    a[20:60, 30:70] = 0
+    return Image.fromarray(a).convert(mode)
+
+
+def _load(path, frame=0, config=CONFIG):
+    return load_page(PageSource(path, frame), 1, config)
+
+
+def test_folder_natural_order_skips_non_images(tmp_path):
+    png = encode(_marked(), "PNG")
+    for name in ("page-10.png", "page-2.png", "Page-1.JPG", ".page-0.png"):
+        (tmp_path / name).write_bytes(png if name.endswith("png") else encode(_marked(), "JPEG"))
+    (tmp_path / "Thumbs.db").write_bytes(b"\x00" * 100)
+    (tmp_path / "notes.txt").write_text("notes")
+    (tmp_path / "sub.png").mkdir()
+    names = [s.path.name for s in discover_pages([tmp_path])]
+    assert names == ["Page-1.JPG", "page-2.png", "page-10.png"]
+
+
+def test_multipage_tiff_and_pdf_give_one_source_per_page(tmp_path):
+    frames = [_marked().rotate(90 * i, expand=True) for i in range(3)]
+    tiff = tmp_path / "scan.tif"
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(300, 300))
+    pdf = tmp_path / "scan.pdf"
+    frames[0].convert("RGB").save(pdf, save_all=True, append_images=[f.convert("RGB") for f in frames[1:2]],
+                                  resolution=150.0)
+    sources = discover_pages([tiff, pdf])
+    assert [(s.path.name, s.frame) for s in sources] == [
+        ("scan.tif", 0), ("scan.tif", 1), ("scan.tif", 2), ("scan.pdf", 0), ("scan.pdf", 1)]
+    third = _load(tiff, 2)
+    # The third frame is the square turned 180°: ink at the bottom right.
+    assert third.pixels[160, 250, 0] < 50 and third.pixels[40, 50, 0] > 200
+    second_pdf = _load(pdf, 1)
+    assert abs(second_pdf.dpi - 150) < 1 and not second_pdf.dpi_estimated
+    assert second_pdf.pixels.shape[:2] == (300, 200)  # the rotated 300×200 frame, at its own resolution
+
+
+@pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"])
+def test_every_mode_becomes_rgb_uint8(tmp_path, mode):
+    img = _marked()
+    if mode == "I;16":
+        img = Image.fromarray(np.asarray(img).astype(np.uint16) * 257)
+    elif mode == "F":
+        img = Image.fromarray(np.asarray(img, np.float32) / 255)
+    else:
+        img = img.convert(mode)
+    path = tmp_path / "page.tif"
+    img.save(path, dpi=(300, 300))
+    page = _load(path)
+    assert page.pixels.dtype == np.uint8 and page.pixels.shape == (200, 300, 3)
+    assert page.pixels[40, 50].max() < 30 and page.pixels[150, 200].min() > 225
+
+
+@pytest.mark.parametrize(
+    ("suffix", "mode"), [(".jpg", "CMYK"), (".webp", "RGB"), (".jp2", "L"), (".bmp", "L"), (".gif", "P")]
+)
+def test_other_formats(tmp_path, suffix, mode):
+    path = tmp_path / f"page{suffix}"
+    _marked(mode).save(path)
+    px = _load(path).pixels
+    assert px.shape == (200, 300, 3) and px[40, 50].max() < 30 and px[150, 200].min() > 225
+
+
+def test_transparent_background_becomes_paper(tmp_path):
+    rgba = np.zeros((200, 300, 4), np.uint8)
+    rgba[20:60, 30:70, 3] = 255  # opaque black square, the rest transparent black
+    path = tmp_path / "page.png"
+    Image.fromarray(rgba).save(path)
+    px = _load(path).pixels
+    assert px[40, 50].max() == 0 and px[150, 200].min() == 255
+
+
+def test_sixteen_bit_scaled_by_depth_not_stretched(tmp_path):
+    a = np.full((50, 60), 32768, np.uint16)  # a uniform mid-gray page stays mid-gray
+    path = tmp_path / "gray16.png"
+    Image.fromarray(a).save(path)
+    assert set(np.unique(_load(path).pixels)) == {128}
+
+
+def test_exif_orientation_applied(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned 90° anticlockwise; display turns it clockwise
+    stored = _marked("RGB").transpose(Image.Transpose.ROTATE_90)
+    path = tmp_path / "photo.jpg"
+    stored.save(path, exif=exif.tobytes(), dpi=(300, 300), quality=95)
+    px = _load(path).pixels
+    assert px.shape == (200, 300, 3)
+    assert px[40, 50].max() < 60 and px[150, 250].min() > 200
+
+
+@pytest.mark.parametrize("dpi", [200, 400])
+def test_missing_dpi_estimated_from_x_height(tmp_path, dpi):
+    path = tmp_path / "page.png"
+    text_page(dpi).save(path)  # PNG without a pHYs chunk
+    page = _load(path)
+    assert page.dpi_estimated
+    assert abs(page.dpi - dpi) / dpi < 0.15
+
+
+@pytest.mark.parametrize("recorded", [(1, 1), (72, 72), (96, 96), (5000, 5000)])
+def test_absurd_dpi_replaced_by_estimate(tmp_path, recorded):
+    path = tmp_path / "page.tif"
+    text_page(300).save(path, dpi=recorded)
+    page = _load(path)
+    assert page.dpi_estimated and abs(page.dpi - 300) < 45
+
+
+def test_plausible_dpi_believed(tmp_path):
+    path = tmp_path / "page.tif"
+    text_page(300).save(path, dpi=(400, 400))  # wrong, but plausible: the file is believed
+    page = _load(path)
+    assert page.dpi == 400 and not page.dpi_estimated
+
+
+def test_blank_page_gets_default_dpi(tmp_path):
+    path = tmp_path / "blank.png"
+    Image.new("L", (800, 1000), 250).save(path)
+    page = _load(path, config=IngestConfig(default_dpi=250.0))
+    assert page.dpi == 250.0 and page.dpi_estimated
+    assert estimate_dpi(np.full((100, 100), 255, np.uint8), CONFIG) is None
+
+
+def test_pixel_limit_refused_before_decoding(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header(50000, 50000))  # 2.5 billion pixels claimed, none stored
+    with pytest.raises(InputFileError, match=r"bomb\.png: the image is too large .*--max-pixels"):
+        _load(path)
+    small = tmp_path / "page.png"
+    _marked().save(small)
+    with pytest.raises(InputFileError, match="the limit is 0 million"):
+        _load(small, config=IngestConfig(max_pixels=50_000))
+    assert _load(small, config=IngestConfig(max_pixels=60_000)).width == 300
+
+
+def test_pdf_page_over_the_limit_is_rendered_smaller(tmp_path):
+    path = tmp_path / "scan.pdf"
+    _marked("RGB").save(path, resolution=100.0)  # a 3×2 inch page
+    page = _load(path, config=IngestConfig(max_pixels=15_000))
+    assert page.width * page.height <= 15_000 and page.dpi < 100
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.jpg", b"", "the file is empty"),
+        ("cut.jpg", encode(_marked("RGB"), "JPEG")[:400], r"truncated \(JPEG ended early\)"),
+        ("noise.png", bytes(range(256)) * 4, "not a readable image"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj <<", "the PDF is damaged"),
+    ],
+)
+def test_damaged_files_refused(tmp_path, name, data, message):
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(InputFileError, match=message):
+        pages = discover_pages([tmp_path])
+        _load(pages[0].path, pages[0].frame)
+
+
+def test_explicit_non_image_and_missing_path_refused(tmp_path):
+    (tmp_path / "Thumbs.db").write_bytes(b"\x00" * 64)
+    with pytest.raises(InputFileError, match=r"Thumbs\.db: not a page image"):
+        discover_pages([tmp_path / "Thumbs.db"])
+    with pytest.raises(InputFileError, match="no such file or folder"):
+        discover_pages([tmp_path / "nothing"])
+    renamed = tmp_path / "scan.dat"  # an image under an unusual name is still an image
+    renamed.write_bytes(encode(_marked(), "PNG"))
+    assert discover_pages([renamed]) == [PageSource(renamed, 0)]
+
+
+def test_input_opened_read_only(tmp_path):
+    path = tmp_path / "page.png"
+    _marked().save(path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    _load(path)
+    assert path.read_bytes() == before

@@ -1,0 +1,242 @@
+"""Stamps, handwriting and signatures: detection on rendered and facsimile pages, matching to markup.
+
+Detection quality is checked on pages drawn by the synth renderer (truth boxes from the renderer),
+the whole chain (detection with Tesseract reading the elements, then matching) on the facsimile of
+document 117066 with its PAGE-XML truth and published transcription.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.config import LayoutConfig
+from pipeline.layout import detect_regions, match_markup
+from pipeline.layout.glossary import lookup
+from pipeline.layout.shapes import frame_coverage, ring_coverage, slant_deg
+from pipeline.model import BBox, PageImage, PageSource, Region, Severity
+from pipeline.synth.degrade import LEVELS
+from pipeline.synth.layout import parse_layout
+from pipeline.synth.page import render_page
+from pipeline.transcript import parse_transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+FACSIMILE = ROOT / "scans" / "117066"
+TRANSCRIPT = ROOT / "transcripts" / "117066.md"
+KINDS = ("stamp", "handwriting", "signature")
+
+_BODY = (
+    "Беседовал сегодня с товарищем на приёме в посольстве по случаю годовщины Советской армии. "
+    "Он сказал, что пришёл в посольство, несмотря на то что ему пришлось покинуть заседание, чтобы "
+    "выразить свою личную признательность за речь и поблагодарить руководство за действия."
+)
+
+
+def iou(a: BBox, b: BBox) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def random_layout(seed: int, dpi: int = 150) -> dict:
+    """A page of typed text with a sheet number, a note, a stamp over the text and a signature,
+    placed, inked and turned at random."""
+    rng = np.random.default_rng(seed)
+    ink = ("blue", "violet", "black")
+    shape = str(rng.choice(["rect", "round"]))
+    width = 40.0
+    elements = [
+        {"kind": "text", "x_mm": 25, "y_mm": 20, "lines": ["Из дневника", "А.И.АЛЕКСЕЕВА"]},
+        {"kind": "text", "x_mm": 25, "y_mm": 60, "width_chars": 62, "indent_chars": 5,
+         "paragraphs": [_BODY, _BODY, _BODY]},
+        {"kind": "handwriting", "x_mm": float(rng.uniform(170, 185)), "y_mm": 18, "size_mm": 6,
+         "lines": [str(rng.integers(10, 99))], "ink": str(rng.choice(ink)), "role": "marginal"},
+        {"kind": "handwriting", "x_mm": float(rng.uniform(20, 60)), "y_mm": float(rng.uniform(200, 235)),
+         "lines": ["В архив", "Заведующий", "Иванов"][: int(rng.integers(1, 4))],
+         "ink": str(rng.choice(ink)), "angle_deg": float(rng.uniform(-8, 8))},
+        {"kind": "stamp", "shape": shape, "x_mm": float(rng.uniform(90, 140)),
+         "y_mm": float(rng.uniform(70, 180)),
+         "w_mm": width, "h_mm": width if shape == "round" else 18.0, "lines": ["РАССЕКРЕЧЕНО"],
+         "ink": str(rng.choice(["violet", "blue", "red"])), "angle_deg": float(rng.uniform(-15, 15))},
+        {"kind": "signature", "x_mm": float(rng.uniform(90, 130)), "y_mm": float(rng.uniform(240, 260)),
+         "w_mm": 40, "h_mm": 14, "ink": str(rng.choice(ink))},
+    ]
+    return {"schema": "scanproof/layout/1", "seed": seed, "level": "archival", "dpi": dpi,
+            "pages": [{"elements": elements}]}
+
+
+def rendered(seed: int, level: str, color: bool) -> tuple[PageImage, list[Region]]:
+    layout = parse_layout(random_layout(seed))
+    page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=color)
+    pixels = page.image if page.image.ndim == 3 else np.repeat(page.image[..., None], 3, axis=2)
+    truth = [r.region() for r in page.regions if r.kind != "text"]
+    return PageImage(1, PageSource(Path(f"synthetic-{seed}.png")), pixels, float(layout.dpi)), truth
+
+
+def score(found: list[Region], truth: list[Region]) -> tuple[dict[str, list[int]], int]:
+    """Per kind [hits, truths] at IoU ≥ 0.5 (same kind, one-to-one), and the false regions."""
+    used: set[int] = set()
+    hits = {k: [0, 0] for k in KINDS}
+    for t in truth:
+        hits[t.kind][1] += 1
+        for i, r in enumerate(found):
+            if i not in used and r.kind == t.kind and iou(r.bbox, t.bbox) >= 0.5:
+                used.add(i)
+                hits[t.kind][0] += 1
+                break
+    return hits, len(found) - len(used)
+
+
+def test_colour_pages_elements_found_with_few_false_regions() -> None:
+    # Two pages of each degradation level; bench/layout.py measures the rates on many more.
+    config = LayoutConfig(read_elements=False)
+    totals = {k: [0, 0] for k in KINDS}
+    false = 0
+    pages = [(seed, level) for level in ("clean", "archival", "poor") for seed in (10, 11)]
+    for seed, level in pages:
+        page, truth = rendered(seed, level, color=True)
+        hits, extra = score(detect_regions(page, config), truth)
+        false += extra
+        for k in KINDS:
+            totals[k][0] += hits[k][0]
+            totals[k][1] += hits[k][1]
+    recall = {k: h / n for k, (h, n) in totals.items()}
+    assert recall["stamp"] >= 0.8, totals
+    assert recall["handwriting"] >= 0.8, totals
+    assert recall["signature"] >= 0.8, totals
+    assert false / len(pages) <= 0.5
+
+
+def test_greyscale_page_finds_handwriting_and_signature() -> None:
+    page, truth = rendered(1, "archival", color=False)
+    found = detect_regions(page, LayoutConfig(read_elements=False))
+    hits, false = score(found, truth)
+    assert hits["handwriting"][0] >= 1
+    assert hits["signature"] == [1, 1]
+    assert false <= 2
+
+
+def test_regions_carry_their_evidence() -> None:
+    page, _ = rendered(2, "clean", color=True)
+    for region in detect_regions(page, LayoutConfig(read_elements=False)):
+        assert 0.0 < region.confidence <= 1.0
+        assert {"width_mm", "height_mm", "ring", "frame", "largest_share", "coloured"} <= set(region.features)
+        x0, y0, x1, y1 = region.bbox
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+
+
+def test_blank_page_has_no_regions() -> None:
+    paper = np.full((1754, 1240, 3), (236, 229, 210), np.uint8)
+    page = PageImage(1, PageSource(Path("blank.png")), paper, 150.0)
+    assert detect_regions(page, LayoutConfig()) == []
+
+
+def test_shape_features_tell_rings_frames_and_slant() -> None:
+    import cv2
+
+    ring = np.zeros((200, 200), np.uint8)
+    cv2.circle(ring, (100, 100), 97, 1, 3)
+    frame = np.zeros((120, 300), np.uint8)
+    cv2.rectangle(frame, (2, 2), (297, 117), 1, 3)
+    line = np.zeros((60, 300), np.uint8)
+    for x in range(5, 290, 25):
+        cv2.line(line, (x, 55), (x + 15, 5), 1, 3)  # strokes leaning right by about 17°
+    assert ring_coverage(ring > 0) > 0.95
+    assert frame_coverage(ring > 0) < 0.5
+    assert frame_coverage(frame > 0) > 0.95
+    assert ring_coverage(frame > 0) < 0.5
+    assert frame_coverage(line > 0) < 0.3
+    assert 10 <= slant_deg(line > 0) <= 25
+
+
+def test_glossary_joins_stamp_words_across_languages() -> None:
+    assert lookup("РАССЕКРЕЧЕНО")[0] == lookup("[Stamp]: Declassified")[0] == "declassified"
+    assert lookup("| ГЗАССЕКРЕЧЕНС")[0] == "declassified"
+    assert lookup("Совершенно секретно")[0] == "top_secret"
+    assert lookup("Top Secret")[0] == "top_secret"
+    assert lookup("Секретно")[0] == "secret"
+    assert lookup("")[1] == 0.0
+
+
+# --- the facsimile of document 117066 -------------------------------------------------------------
+
+
+def _truth_boxes(xml: Path) -> list[tuple[str, BBox]]:
+    """Non-typed regions of a synth PAGE-XML file as (kind, box)."""
+    out = []
+    text = xml.read_text(encoding="utf-8")
+    for m in re.finditer(r'<(TextRegion|GraphicRegion)\b([^>]*)>\s*<Coords points="([^"]+)"', text):
+        attrs = m.group(2)
+        if "typewritten" in attrs:
+            continue
+        kind = "handwriting" if m.group(1) == "TextRegion" else re.search(r'type="(\w+)"', attrs).group(1)
+        pts = np.array([[int(v) for v in p.split(",")] for p in m.group(3).split()])
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+        out.append((kind, (int(x0), int(y0), int(x1), int(y1))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def facsimile() -> list[tuple[int, Region]]:
+    regions = []
+    for n in (1, 2):
+        image = FACSIMILE / f"page-{n}.png"
+        pixels = np.asarray(Image.open(image).convert("RGB"))
+        page = PageImage(n, PageSource(image), pixels, 300.0)
+        regions += [(n, r) for r in detect_regions(page, LayoutConfig())]
+    return regions
+
+
+@pytest.mark.slow
+def test_facsimile_elements_found_where_the_truth_has_them(facsimile: list[tuple[int, Region]]) -> None:
+    for n in (1, 2):
+        found = [r for p, r in facsimile if p == n]
+        truth = _truth_boxes(FACSIMILE / f"page-{n}.xml")
+        assert len(found) == len(truth)
+        for kind, box in truth:
+            assert any(r.kind == kind and iou(r.bbox, box) >= 0.5 for r in found), (kind, box, found)
+    assert sum(r.kind == "stamp" for _, r in facsimile) == 1
+
+
+@pytest.mark.slow
+def test_facsimile_elements_match_the_markup(facsimile: list[tuple[int, Region]]) -> None:
+    transcript = parse_transcript(TRANSCRIPT.read_text(encoding="utf-8"), "117066")
+    flags = match_markup(facsimile, transcript, LayoutConfig())
+    assert all(f.severity == Severity.INFO for f in flags), [f.message for f in flags]
+    by_kind = sorted(f.kind for f in flags)
+    assert by_kind == ["handwriting", "handwriting", "signature", "stamp"]
+    note = next(f for f in flags if f.transcript_text and "Заведующий" in f.transcript_text)
+    assert note.page == 1 and note.transcript_span is not None
+    assert transcript.original[note.transcript_span[0]:note.transcript_span[1]].startswith("*В архив*")
+    sheet = next(f for f in flags if f.transcript_text == "38")
+    assert sheet.page == 1 and sheet.bbox[1] < 400  # in the top margin
+
+
+@pytest.mark.slow
+def test_removed_note_is_flagged_at_its_place(facsimile: list[tuple[int, Region]]) -> None:
+    text = TRANSCRIPT.read_text(encoding="utf-8")
+    without = re.sub(r"\*В архив\*\s*\n\*Заведующий\*\s*\n\*Иванов\*\s*\n", "", text)
+    assert without != text
+    flags = match_markup(facsimile, parse_transcript(without, "117066"), LayoutConfig())
+    [flag] = [f for f in flags if f.kind == "untranscribed_handwriting"]
+    assert flag.severity == Severity.MEDIUM and flag.page == 1
+    [(_, note_box)] = [b for b in _truth_boxes(FACSIMILE / "page-1.xml") if b[1][1] > 3000]
+    assert iou(flag.bbox, note_box) >= 0.5
+    assert not [f for f in flags if f.kind == "missing_on_scan"]
+
+
+@pytest.mark.slow
+def test_marked_stamp_absent_from_scan_is_flagged(facsimile: list[tuple[int, Region]]) -> None:
+    stamp = "[Stamp]: Declassified"
+    text = TRANSCRIPT.read_text(encoding="utf-8").replace(stamp, stamp + "\n\n[Stamp]: Top Secret")
+    flags = match_markup(facsimile, parse_transcript(text, "117066"), LayoutConfig())
+    missing = [f for f in flags if f.kind == "missing_on_scan"]
+    assert [f.transcript_text for f in missing] == ["Top Secret"]
+    stamp = next(f for f in flags if f.kind == "stamp")
+    assert stamp.transcript_text == "Declassified"
