@@ -1,6 +1,6 @@
 """Benchmark of the text-only checks on synthetic documents with planted errors.
 
-For each seed, ``pipeline.synth.make_document`` writes a one-page document whose transcription carries
+For each seed, ``pipeline.synth.make_document`` writes a document (``--pages``) whose transcription carries
 planted errors in the original (``--plant``, every original kind in turn, date slips among them) and
 mismatches in the translation (``--plant-translation``), with an answer key. ``run_checks`` reads the
 transcription alone. We report:
@@ -51,13 +51,14 @@ def points_at(flag: Flag, error: dict) -> bool:
     return False
 
 
-def generate(work: Path, seed: int, plant: int, plant_translation: int) -> Path:
+def generate(work: Path, seed: int, plant: int, plant_translation: int, pages: int = 1) -> Path:
     """The document for ``seed`` in ``work`` (made now if it is not there yet); returns its folder."""
     from pipeline.synth import make_document
 
-    folder = work / f"seed-{seed:03d}-p{plant}-t{plant_translation}"
+    suffix = f"-pages{pages}" if pages != 1 else ""
+    folder = work / f"seed-{seed:03d}-p{plant}-t{plant_translation}{suffix}"
     if not (folder / "answer-key.json").exists():
-        make_document(folder, seed=seed, pages=1, plant=plant, plant_translation=plant_translation)
+        make_document(folder, seed=seed, pages=pages, plant=plant, plant_translation=plant_translation)
     return folder
 
 
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--plant", type=int, default=8, help="errors planted in the original")
     parser.add_argument("--plant-translation", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=1, help="pages a document has (about)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/scanproof-bench-checks"))
     parser.add_argument("--show", action="store_true", help="print missed errors and false flags")
     args = parser.parse_args()
@@ -76,7 +78,7 @@ def main() -> None:
     false_per_doc, low_per_doc, parse_s, check_s = [], [], [], []
     config = ChecksConfig()
     for seed in range(args.first_seed, args.first_seed + args.docs):
-        folder = generate(args.work, seed, args.plant, args.plant_translation)
+        folder = generate(args.work, seed, args.plant, args.plant_translation, args.pages)
         errors = json.loads((folder / "answer-key.json").read_text("utf-8"))["errors"]
         t0 = time.perf_counter()
         transcript = read_transcript(folder / "transcript.md")
@@ -103,7 +105,7 @@ def main() -> None:
 
     total_found, total_planted = sum(found.values()), sum(planted.values())
     print(f"documents: {args.docs} (seeds {args.first_seed}–{args.first_seed + args.docs - 1}), "
-          f"plant={args.plant}, plant_translation={args.plant_translation}")
+          f"pages={args.pages}, plant={args.plant}, plant_translation={args.plant_translation}")
     for kind in TARGET_KINDS:
         print(f"  {kind}: {found[kind]}/{planted[kind]}")
     print(f"recall: {total_found}/{total_planted} = {total_found / max(total_planted, 1):.1%}")

@@ -53,7 +53,6 @@ class PageEvent:
 #: Called after each page of a run.
 Progress = Callable[[PageEvent], None]
 
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf", ".jp2"}
 _TRANSCRIPT_SUFFIXES = (".md", ".txt")
 
 
@@ -225,14 +224,14 @@ def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput
     if not scans_dir.is_dir():
         raise BadArgumentsError(f"{scans_dir}: no such folder of scans")
     docs = []
-    for path in sorted(transcripts_dir.iterdir(), key=_natural_key):
+    for path in sorted(transcripts_dir.iterdir(), key=lambda p: ingest.natural_key(p.name)):
         if path.suffix.lower() not in _TRANSCRIPT_SUFFIXES or path.name.startswith("."):
             continue
         doc_id = path.stem
         folder = scans_dir / doc_id
         files = tuple(
             p for p in sorted(scans_dir.glob(f"{glob_escape(doc_id)}.*"))
-            if p.suffix.lower() in _IMAGE_SUFFIXES
+            if p.suffix.lower() in ingest.IMAGE_SUFFIXES
         )
         scans = (folder,) if folder.is_dir() else files
         docs.append(DocumentInput(doc_id, path, scans))
@@ -276,6 +275,7 @@ def _run_documents(
             if doc.transcript is None:
                 raise InputFileError(f"{doc.document_id}: no transcript")
             transcripts[doc.document_id] = transcript.read_transcript(doc.transcript)
+            require_ocr_script(transcripts[doc.document_id], config.ocr.lang)
             if not doc.scans:
                 raise InputFileError(f"{doc.document_id}: no scans found; put page images in "
                                      f"a folder named {doc.document_id}")
@@ -324,6 +324,28 @@ def _run_documents(
     return [outcomes[d.document_id] for d in docs]
 
 
+#: Tesseract languages written in Cyrillic; every other language we may be given is read as Latin.
+_CYRILLIC_LANGS = frozenset({"rus", "ukr", "bel", "bul", "srp", "mkd", "kaz", "kir", "tgk", "mon", "uzb_cyrl"})
+
+
+def require_ocr_script(transcript_: Transcript, lang: str) -> None:
+    """Refuse a transcription whose original is in a script the OCR language cannot read.
+
+    Comparing Latin-script OCR with a Cyrillic transcription (or the reverse) would flag every word.
+    """
+    cyrillic = sum(1 for c in transcript_.original if "\u0400" <= c <= "\u04ff")
+    latin = sum(1 for c in transcript_.original if c.isascii() and c.isalpha())
+    reads_cyrillic = any(part in _CYRILLIC_LANGS for part in lang.split("+"))
+    reads_latin = any(part not in _CYRILLIC_LANGS for part in lang.split("+"))
+    if cyrillic > 2 * latin and not reads_cyrillic:
+        raise InputFileError(f"{transcript_.source}: the original text is in Cyrillic but the OCR language is "
+                             f"{lang}; pass --lang rus (or the document's language)")
+    if latin > 2 * cyrillic and not reads_latin:
+        raise InputFileError(f"{transcript_.source}: the original text is in Latin script but the OCR language "
+                             f"is {lang}; pass --lang with the document's language, e.g. --lang deu "
+                             "(apt-get install tesseract-ocr-deu)")
+
+
 def _index_row(outcome: DocumentOutcome) -> IndexRow:
     return IndexRow.from_outcome(outcome.document_id, outcome.files, outcome.error)
 
@@ -334,7 +356,3 @@ def _document_id(transcript_path: Path) -> str:
 
 def _read_text(path: Path) -> str:
     return transcript.read_text(path)
-
-
-def _natural_key(path: Path) -> list[object]:
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", path.name)]

@@ -16,9 +16,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from pipeline import api
-from pipeline.config import Config, RunConfig
+from pipeline.config import Config, IngestConfig, OcrConfig, RunConfig
 from pipeline.errors import ExitCode, OutputError, PartialBatchError, ScanproofError
-from pipeline.synth import cli as synth_cli
 
 DEFAULT_SCANS = Path("scans")
 DEFAULT_TRANSCRIPTS = Path("transcripts")
@@ -45,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--no-cache", action="store_true", help="read every page afresh")
         g.add_argument("--progress-log", type=Path, metavar="FILE",
                        help="append one JSON line per page read, for unattended runs")
+        return with_reading(p)
+
+    def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("-l", "--lang", default=OcrConfig.lang,
+                       help="Tesseract language(s) of the original, e.g. rus, deu, rus+eng (default: %(default)s)")
+        p.add_argument("--max-pixels", type=int, default=IngestConfig.max_pixels, metavar="N",
+                       help="largest image accepted, in pixels (default: %(default)s); a guard against "
+                       "decompression bombs")
         return p
 
     p = with_jobs(sub.add_parser("verify", help="check one transcription against its scans"))
@@ -66,12 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reference", type=Path)
     p.add_argument("hypothesis", type=Path)
 
-    p = sub.add_parser("ocr", help="print the OCR of one image after preprocessing")
+    p = with_reading(sub.add_parser("ocr", help="print the OCR of one image after preprocessing"))
     p.add_argument("image", type=Path)
     p.add_argument("--format", choices=("txt", "tsv"), default="txt")
 
-    synth_cli.add_parser(sub)
+    _synth_cli().add_parser(sub)
     return parser
+
+
+def _synth_cli():
+    # Imported only for the command line: synth is a tool beside the pipeline, and loading its
+    # fonts and corpus would slow every other command's start.
+    from pipeline.synth import cli
+
+    return cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,6 +116,9 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
 
 def _dispatch(args: argparse.Namespace) -> int:
     config = Config()
+    if hasattr(args, "lang"):
+        config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
+                         ocr=replace(config.ocr, lang=args.lang))
     if hasattr(args, "jobs"):
         config = replace(config, run=_run_config(args))
     if args.command == "verify":
@@ -133,7 +151,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 fields = (page.index, w.block, w.paragraph, w.line, w.word, *w.bbox, f"{w.confidence:.1f}")
                 print(*fields, w.text, sep="\t")
     else:
-        return synth_cli.run(args)
+        return _synth_cli().run(args)
     return int(ExitCode.ok)
 
 

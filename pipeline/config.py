@@ -29,7 +29,7 @@ class IngestConfig:
     verify_dpi_below: float = 150.0
     #: x-height assumed when the resolution is estimated from the text, in inches (a 10-pitch
     #: typewriter's lowercase letters; book and newspaper type is smaller, giving lower estimates).
-    x_height_in: float = 0.085
+    x_height_in: float = 0.088
     #: Highest resolution a PDF page is rendered at (dpi), whatever the scan inside it has.
     pdf_max_dpi: float = 600.0
 
@@ -49,8 +49,8 @@ class PreprocessConfig:
     sheet_max_corner_deg: float = 1.5
     #: Replace coloured (stamp, pen) ink by paper, so the typed text is read alone.
     ink_separation: bool = True
-    #: Ink farther than this from the page's dominant ink colour, in Lab a*b* units, is foreign.
-    ink_max_distance: float = 25.0
+    #: Colour farther than this (Lab a*b* units) from any typed-ink-on-paper mixture is foreign ink.
+    ink_max_distance: float = 7.0
     #: Divide the page by its blank-paper background (removes shadows, yellowing, uneven light).
     flatten: bool = True
     #: Size of the closing that erases ink to find the paper: must exceed the tallest character.
@@ -216,7 +216,10 @@ class LayoutConfig:
     #: A ring stamp has ink in at least this fraction of directions round its centre (0–1).
     ring_coverage_min: float = 0.7
     #: A framed stamp has ink along at least this fraction of each side of its frame (0–1).
-    frame_coverage_min: float = 0.5
+    frame_coverage_min: float = 0.35
+    #: Ring or frame coverage a stamp in grey-black ink needs (greyscale scans): a block of
+    #: handwriting reaches 0.7 on its inscribed ellipse.
+    grey_outline_min: float = 0.85
     #: Smallest stamp (mm, shorter side); office stamps are 15–45 mm.
     stamp_min_mm: float = 12.0
     #: A handwritten mark no larger than this (mm, longer side) is a candidate sheet number.

@@ -9,8 +9,10 @@ password on a PDF) is raised as ``InputFileError`` with a one-line message.
 from __future__ import annotations
 
 import math
+import os
 import re
 import struct
+import sys
 import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -44,8 +46,9 @@ _MAGIC = (
     (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
     (b"\xff\x4f\xff\x51", "JPEG 2000"),
 )
-# Errors Pillow's decoders raise on damaged data (besides OSError): a broken chunk, a bad table.
-_DECODE_ERRORS = (SyntaxError, ValueError, EOFError, struct.error, zlib.error, IndexError, KeyError)
+# Errors Pillow's decoders raise on damaged data besides OSError (a broken PNG chunk: SyntaxError; a TIFF
+# without its size tag: TypeError).
+_DECODE_ERRORS = (SyntaxError, ValueError, TypeError, EOFError, struct.error, zlib.error, IndexError, KeyError)
 _ORIENTATION = 0x0112  # the EXIF tag
 # Rows converted at a time by ``to_rgb`` (a strip of a 12000-pixel-wide page is 9 MB in RGB).
 _STRIP_ROWS = 256
@@ -204,11 +207,28 @@ def _decoding(path: Path, kind: str) -> Iterator[None]:
     Image.MAX_IMAGE_PIXELS = None
     try:
         # ``_reading`` inside: a permission error is an OSError, but not a damaged image.
-        with warnings.catch_warnings(), _pillow_errors(path, kind), _reading(path):
+        with warnings.catch_warnings(), _pillow_errors(path, kind), _reading(path), _c_stderr_muted():
             warnings.simplefilter("ignore", UserWarning)
             yield
     finally:
         Image.MAX_IMAGE_PIXELS = saved
+
+
+@contextmanager
+def _c_stderr_muted() -> Iterator[None]:
+    """File descriptor 2 sent to /dev/null: libtiff prints its complaints there from C
+    ("LZWDecode: Not enough data at scanline 0"), which would break the promise of one line per
+    error; the refusal that follows says what is wrong."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _check_size(path: Path, width: int, height: int, config: IngestConfig) -> None:
@@ -318,11 +338,11 @@ def resolution(pixels: np.ndarray, file_dpi: float | None, config: IngestConfig)
     if file_dpi is not None and plausible_dpi(file_dpi, pixels.shape[:2], config):
         if file_dpi >= config.verify_dpi_below:
             return file_dpi, False
-        estimate = estimate_dpi(pixels, config.x_height_in)
+        estimate = estimate_dpi(pixels, config)
         if estimate is None or estimate < 1.5 * file_dpi:
             return file_dpi, False
     if estimate is None:
-        estimate = estimate_dpi(pixels, config.x_height_in)
+        estimate = estimate_dpi(pixels, config)
     if estimate is None or not config.min_dpi <= estimate <= config.max_dpi:
         return config.default_dpi, True
     return estimate, True
@@ -337,22 +357,28 @@ def plausible_dpi(dpi: float, shape: tuple[int, int], config: IngestConfig) -> b
     return config.min_dpi <= dpi <= config.max_dpi and max(shape) / dpi <= config.max_page_in
 
 
-def estimate_dpi(pixels: np.ndarray, x_height_in: float) -> float | None:
+def estimate_dpi(pixels: np.ndarray, config: IngestConfig) -> float | None:
     """The resolution (dots per inch) implied by the text's x-height, or None without text.
 
     ``pixels``: RGB or grayscale ``uint8``. The x-height is the most common height of letter-sized
-    ink components (most lowercase letters have neither ascender nor descender); ``x_height_in``
-    is the x-height the text is assumed to have, in inches.
+    ink components (most lowercase letters have neither ascender nor descender), assumed to be
+    ``config.x_height_in`` inches. Components lower than the x-height at ``config.min_dpi`` are
+    not letters (paper grain, dust) and do not vote.
     """
     gray = pixels if pixels.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2GRAY)
     scale = max(1.0, max(gray.shape) / _ESTIMATE_SIDE)
     if scale > 1.0:
         size = (round(gray.shape[1] / scale), round(gray.shape[0] / scale))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    # A local threshold: a photographed page is lit unevenly, and one global threshold turns its
+    # dark side into one blot and its bright side into nothing.
+    block = 2 * (max(gray.shape) // 160) + 3
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    letters = (h >= 4) & (h <= max(gray.shape) // 10) & (w <= 3 * h) & (h <= 4 * w) & (area >= 0.15 * w * h)
+    lowest = max(3, math.ceil(config.min_dpi * config.x_height_in / scale))
+    letters = (h >= lowest) & (h <= max(gray.shape) // 10) & (w <= 3 * h) & (h <= 4 * w)
+    letters &= area >= 0.15 * w * h  # not a thin frame or rule
     heights = h[letters]
     if heights.size < 30:
         return None
@@ -360,7 +386,7 @@ def estimate_dpi(pixels: np.ndarray, x_height_in: float) -> float | None:
     # Neighbouring heights vote together: one x-height spreads over ±1 pixel with the stroke noise.
     smoothed = votes + np.concatenate(([0], votes[:-1])) + np.concatenate((votes[1:], [0]))
     x_height = float(np.argmax(smoothed)) * scale
-    return x_height / x_height_in
+    return x_height / config.x_height_in
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -389,30 +415,36 @@ def _render_pdf(source: PageSource, config: IngestConfig) -> tuple[np.ndarray, f
     with _pdf(path) as pdf:
         if source.frame >= len(pdf):
             raise InputFileError(f"{path}: has no page {source.frame + 1}; the file changed while being read")
-        page = pdf[source.frame]
-        width_pt, height_pt = page.get_size()
-        if width_pt <= 0 or height_pt <= 0:
-            raise InputFileError(f"{path}: page {source.frame + 1} has no area; re-export the PDF")
-        dpi = config.default_dpi
-        # A scanned page is one image covering the page: render at that image's own resolution,
-        # so that no detail is lost and no pixels are invented.
-        # Areas, not widths, so that an image placed turned by 90° gives the same figure.
-        images = []
-        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
-            (w, h), (left, bottom, right, top) = obj.get_px_size(), obj.get_bounds()
-            images.append((w * h, (right - left) * (top - bottom)))
-        if images:
-            pixels_area, points_area = max(images)
-            if points_area >= 0.5 * width_pt * height_pt:
-                native = math.sqrt(pixels_area / (points_area / 72.0**2))
-                dpi = min(max(native, config.min_dpi), config.pdf_max_dpi)
-        # Rendering is our choice, not the file's: fit the page under the pixel limit.
-        fit = math.sqrt(config.max_pixels / (width_pt * height_pt / 72.0**2))
-        dpi = min(dpi, fit)
         try:
-            bitmap = page.render(scale=dpi / 72.0)
-            pixels = to_rgb(bitmap.to_pil())
+            page = pdf[source.frame]
+            width_pt, height_pt = page.get_size()
+            if width_pt <= 0 or height_pt <= 0:
+                raise InputFileError(f"{path}: page {source.frame + 1} has no area; re-export the PDF")
+            dpi = min(_pdf_scan_dpi(page, width_pt * height_pt, config),
+                      # Rendering is our choice, not the file's: fit the page under the pixel limit.
+                      math.sqrt(config.max_pixels / (width_pt * height_pt / 72.0**2)))
+            pixels = to_rgb(page.render(scale=dpi / 72.0).to_pil())
         except pdfium.PdfiumError as err:
-            raise InputFileError(f"{path}: page {source.frame + 1} cannot be rendered ({err}); "
+            raise InputFileError(f"{path}: page {source.frame + 1} cannot be read ({err}); "
                                  "re-export the PDF") from None
     return pixels, dpi
+
+
+def _pdf_scan_dpi(page: pdfium.PdfPage, page_area_pt: float, config: IngestConfig) -> float:
+    """The resolution of the scan a PDF page holds (one image covering at least half the page),
+    clamped to ``config.min_dpi``–``config.pdf_max_dpi``; ``config.default_dpi`` without one.
+
+    Rendering at the scan's own resolution loses no detail and invents no pixels. Areas, not
+    widths, so that an image placed turned by 90° gives the same figure.
+    """
+    images = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
+        (w, h), (left, bottom, right, top) = obj.get_px_size(), obj.get_bounds()
+        images.append((w * h, (right - left) * (top - bottom)))
+    if not images:
+        return config.default_dpi
+    pixels_area, points_area = max(images)
+    if points_area < 0.5 * page_area_pt or pixels_area <= 0:
+        return config.default_dpi
+    native = math.sqrt(pixels_area / (points_area / 72.0**2))
+    return min(max(native, config.min_dpi), config.pdf_max_dpi)

@@ -470,7 +470,7 @@ def _find_markup(text: str, section: Section) -> list[Markup]:
 
 
 def _notes(text: str, section: Section) -> Iterator[Markup]:
-    """Bracketed notes: ``[Stamp]: text``, ``[signature]``, ``[Translator's note: …]``, ``[Lenin]``."""
+    """Bracketed notes: ``[Stamp]: text``, ``[signature]``, ``[Translator's note: …]``, ``[illegible]``."""
     for m in _BRACKET.finditer(text):
         inner, after = m.group(1).strip(), m.group(2)
         label, sep, detail = inner.partition(":")

@@ -99,10 +99,12 @@ def test_impossible_dates_are_kept_as_slips(text: str, lang: str, key: tuple) ->
     assert not d.valid and d.as_date() is None and d.key == key
 
 
-def test_spans_point_into_the_text() -> None:
-    text = "Беседа состоялась 25 февраля 1963 года в посольстве."
-    (d,) = find_dates(text, "ru", 1963)
-    assert text[d.span[0] : d.span[1]] == d.text == "25 февраля 1963 года"
+@pytest.mark.parametrize(("text", "lang", "date"), [("Беседа состоялась 25 февраля 1963 года в посольстве.", "ru",
+                                                    "25 февраля 1963 года"),
+                                                   ("It was agreed in 1962 already.", "en", "1962")])  # fmt: skip
+def test_spans_point_into_the_text(text: str, lang: str, date: str) -> None:
+    (d,) = find_dates(text, lang, 1963)
+    assert text[d.span[0] : d.span[1]] == d.text == date
 
 
 @pytest.mark.parametrize(("digits", "context", "year"), [(63, 1963, 1963), (68, 1963, 1968), (5, 1998, 2005),

@@ -45,6 +45,8 @@ ACCEPT = ChecksConfig().name_accept
         ("УВИ", "UVI"),  # abbreviation, letter by letter
         ("вщ", "vshch"),
         ("ОЛАС", "OLAS"),
+        ("Кубы", "Cuban"),  # an English adjective of the name
+        ("Петрова", "Petrov's"),
     ],
 )
 def test_renderings_match(russian: str, english: str) -> None:

@@ -218,3 +218,17 @@ def test_date_range_written_the_other_way_round() -> None:
     original = ORIGINAL.replace("намечена на 20 марта 1962 года", "намечена с 20 по 25 марта 1962 года")
     translation = TRANSLATION.replace("scheduled for 20 March 1962", "scheduled for March 20 to 25, 1962")
     assert _flags(original, translation) == []
+
+
+def test_translation_repeats_a_name_in_place_of_another() -> None:
+    original = ORIGINAL.replace("С.А.Козлов сообщил", "С.А.Козлов и В.И.Орлов сообщили")
+    translation = TRANSLATION.replace("S. A. Kozlov reported", "S. A. Kozlov and V. I. Kozlov reported")
+    (f,) = _flags(original, translation)
+    assert (f.kind, f.transcript_text, f.translation_text) == ("name_mismatch", "Орлов", "Kozlov")
+
+
+def test_original_in_another_language_gets_pairs_but_no_flags() -> None:
+    original = "Conversación con el camarada Kozlov\n\n12 de marzo de 1962\n\nNo. 415\n"
+    translation = "Conversation with Comrade Sokolov\n\n12 March 1961\n\nNo. 416\n"
+    result = run_checks(_transcript(original, translation), ChecksConfig())
+    assert result.flags == () and len(result.paragraphs) == 3

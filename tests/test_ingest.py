@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from bad_inputs.make_corpus import encode, png_header, text_page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from pipeline.config import IngestConfig
@@ -117,6 +122,15 @@ def test_missing_dpi_estimated_from_x_height(tmp_path, dpi):
     assert abs(page.dpi - dpi) / dpi < 0.15
 
 
+def test_dpi_estimate_survives_uneven_light_and_grain():
+    page = np.asarray(text_page(300), np.float32)
+    light = np.linspace(0.35, 1.0, page.shape[1], dtype=np.float32)[None, :]  # a photo lit from the right
+    grain = np.random.default_rng(0).normal(0, 12, page.shape).astype(np.float32)
+    photo = np.clip(page * light + grain, 0, 255).astype(np.uint8)
+    estimate = estimate_dpi(photo, CONFIG)
+    assert estimate is not None and abs(estimate - 300) < 45
+
+
 @pytest.mark.parametrize("recorded", [(1, 1), (72, 72), (96, 96), (5000, 5000)])
 def test_absurd_dpi_replaced_by_estimate(tmp_path, recorded):
     path = tmp_path / "page.tif"
@@ -193,3 +207,32 @@ def test_input_opened_read_only(tmp_path):
     before = path.read_bytes()
     _load(path)
     assert path.read_bytes() == before
+
+
+_SAMPLES = {
+    fmt: encode(_marked("RGB").resize((60, 40)), fmt, **params)
+    for fmt, params in (("PNG", {}), ("JPEG", {}), ("TIFF", {"compression": "tiff_lzw"}), ("PDF", {}),
+                        ("BMP", {}), ("WEBP", {}))
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(_SAMPLES)),
+    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8),
+    st.integers(0, 10_000),
+)
+def test_damaged_images_raise_only_typed_errors(fmt, flips, cut):
+    data = bytearray(_SAMPLES[fmt])
+    for position, value in flips:
+        data[position % len(data)] = value
+    data = data[: max(1, len(data) - cut % len(data))]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"page.{fmt.lower()}"
+        path.write_bytes(bytes(data))
+        try:
+            for i, source in enumerate(discover_pages([Path(tmp)]), start=1):
+                page = load_page(source, i, IngestConfig(max_pixels=1_000_000))
+                assert page.pixels.dtype == np.uint8 and page.pixels.ndim == 3
+        except InputFileError as err:
+            assert str(err).startswith(str(path)) and "\n" not in str(err)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.config import LayoutConfig
 from pipeline.layout import detect_regions, match_markup
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FACSIMILE = ROOT / "scans" / "117066"
 TRANSCRIPT = ROOT / "transcripts" / "117066.md"
 KINDS = ("stamp", "handwriting", "signature")
+_FACE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Debian fonts-dejavu-core
 
 _BODY = (
     "Беседовал сегодня с товарищем на приёме в посольстве по случаю годовщины Советской армии. "
@@ -144,15 +145,19 @@ def test_shape_features_tell_rings_frames_and_slant() -> None:
     cv2.circle(ring, (100, 100), 97, 1, 3)
     frame = np.zeros((120, 300), np.uint8)
     cv2.rectangle(frame, (2, 2), (297, 117), 1, 3)
-    line = np.zeros((60, 300), np.uint8)
+    strokes = np.zeros((60, 300), np.uint8)
     for x in range(5, 290, 25):
-        cv2.line(line, (x, 55), (x + 15, 5), 1, 3)  # strokes leaning right by about 17°
+        cv2.line(strokes, (x, 55), (x + 15, 5), 1, 3)  # strokes leaning right by about 17°
+    words = Image.new("L", (420, 60), 0)
+    ImageDraw.Draw(words).text((5, 5), "Заведующий архивом", font=ImageFont.truetype(_FACE, 40), fill=255)
+    words = np.asarray(words)[:, :] > 128
     assert ring_coverage(ring > 0) > 0.95
     assert frame_coverage(ring > 0) < 0.5
     assert frame_coverage(frame > 0) > 0.95
-    assert ring_coverage(frame > 0) < 0.5
-    assert frame_coverage(line > 0) < 0.3
-    assert 10 <= slant_deg(line > 0) <= 25
+    assert ring_coverage(frame > 0) < LayoutConfig().ring_coverage_min
+    assert frame_coverage(words) < LayoutConfig().frame_coverage_min
+    assert 10 <= slant_deg(strokes > 0) <= 25
+    assert abs(slant_deg(frame > 0)) <= 5
 
 
 def test_glossary_joins_stamp_words_across_languages() -> None:

@@ -8,13 +8,17 @@ import jiwer
 import numpy as np
 import pytesseract
 import pytest
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
 from typewriter_page import RenderedPage, render, seed_lines
 
 from pipeline.config import OcrConfig, PreprocessConfig
 from pipeline.errors import MissingDependencyError, TesseractFailedError
 from pipeline.model import OcrPage, PageImage, PageSource
 from pipeline.ocr import read_page, require_tesseract, tesseract, tesseract_version
+from pipeline.ocr.reading import parse_tsv
 from pipeline.preprocess import preprocess
+from pipeline.synth import make_document
 
 LINES = seed_lines("Гевара сказал, что он прочитал", 12)
 
@@ -105,3 +109,29 @@ def test_alternatives_and_extra_passes_on_a_strip() -> None:
     assert all(len(w.readings) == 1 for w in ocr.words)
     same = sum(w.readings[0] == w.text for w in ocr.words)
     assert same >= 0.7 * len(ocr.words)
+
+
+def _cer(reference: str, hypothesis: str) -> float:
+    ref, hyp = " ".join(reference.split()), " ".join(hypothesis.split())
+    return Levenshtein.distance(ref, hyp) / len(ref)
+
+
+def _raw_and_pipeline(image_path: Path, reference: str) -> tuple[float, float]:
+    """CER of Tesseract on the unprocessed page, and after preprocessing."""
+    rgb = np.array(Image.open(image_path).convert("RGB"))
+    page = PageImage(1, PageSource(image_path), rgb, 300.0)
+    raw = OcrPage(1, str(image_path), page.width, page.height, 0.0, tuple(parse_tsv(
+        tesseract.run(rgb, lang="rus", dpi=300, psm=3, timeout_s=300)["tsv"])))
+    pipeline = read_page(page, preprocess(page, PreprocessConfig()), OcrConfig())
+    return _cer(reference, raw.text), _cer(reference, pipeline.text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("level", "phone", "bound", "ratio"), [("archival", False, 0.08, 0.75),
+                                                                  ("archival", True, 0.14, 0.65)])
+def test_synth_page_reads_better_than_raw(tmp_path: Path, level: str, phone: bool, bound: float,
+                                          ratio: float) -> None:
+    doc = make_document(tmp_path, seed=1, level=level, phone=phone)
+    raw, ours = _raw_and_pipeline(doc.pages[0].image, doc.pages[0].text)
+    assert ours <= bound
+    assert ours <= ratio * raw

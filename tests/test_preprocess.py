@@ -171,18 +171,19 @@ def test_violet_stamp_is_removed_and_typed_ink_kept() -> None:
     # Multiplicative, as ink on paper: where typed ink and stamp overlap, the typed ink stays dark.
     cover = (stamp > 0)[:, :, None]
     rgb = np.where(cover, (rgb.astype(np.float32) * violet / 255).astype(np.uint8), rgb)
-    foreign = foreign_ink(rgb, 25.0)
+    distance = PreprocessConfig().ink_max_distance
+    foreign = foreign_ink(rgb, distance)
     stamp_only = (stamp > 0) & (page.labels == 0)
     assert foreign[stamp_only].mean() >= 0.9
     assert foreign[(page.labels > 0) & (stamp == 0)].mean() <= 0.01
-    gray, share = typed_ink_gray(rgb, 25.0, 48)
+    gray, share = typed_ink_gray(rgb, distance, 48)
     assert share > 0
     assert np.median(gray[stamp_only]) >= 200
 
 
 def test_grey_page_has_no_foreign_ink() -> None:
     page = render(LINES, dpi=100)
-    assert not foreign_ink(page.rgb, 25.0).any()
+    assert not foreign_ink(page.rgb, PreprocessConfig().ink_max_distance).any()
 
 
 def test_border_and_punch_holes_cleared_text_kept() -> None:

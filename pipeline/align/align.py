@@ -40,13 +40,24 @@ from pipeline.model import (
 Opcode = tuple[str, int, int, int, int]
 #: Characters of transcription kept on each side of a difference as its context.
 _CONTEXT = 300
+#: Longest sequence of letter/digit runs kept as one key of the translation index.
+_MAX_RUNS = 4
+_ROMAN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya", "№": "no",
+})
 #: A word with the space after it.
 _UNIT = re.compile(r"[^ ]+ ?| ")
 #: Cost of leaving a word unpaired when pairing the words of a run of differences: two words pair
 #: when their normalized edit distance is below twice this (they share over ~10% of their letters).
 _UNPAIRED = 0.45
-#: Added to the cost of pairing one word with two run together, so that a plain pair wins a tie.
-_JOIN_PENALTY = 0.05
+#: Added to the cost of pairing one word with two run together: about what leaving the extra piece
+#: unpaired costs, so the join wins only when the joined reading matches clearly better.
+_JOIN_PENALTY = 0.5
+#: Cost of pairing two different one-character words of the same class (digit or ``№``, letter).
+_SAME_CLASS = 0.5
 #: Largest run (ref words × OCR words) paired word by word; a longer one is aligned by characters.
 _MAX_PAIRING = 4000
 #: One character edit: (transcript character, OCR character), "" on the side that has none.
@@ -100,6 +111,9 @@ class Alignment:
     markup_texts: tuple[str, ...]
     #: OCR lines moved to the transcription's order before aligning (reading-order differences).
     moved_lines: int = 0
+    #: Keys of the translation's words and numbers (``translation_index``), to tell which of two
+    #: readings of a number, name or code the translator saw.
+    translation_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,7 +166,22 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
         differences=bridge.differences(),
         markup_texts=markup_texts,
         moved_lines=len(moved),
+        translation_keys=translation_index(transcript.translation),
     )
+
+
+def translation_index(translation: str) -> frozenset[str]:
+    """Every run of up to ``_MAX_RUNS`` consecutive letter/digit runs of the translation, joined
+    and lower-cased (``No. 147`` gives ``no``, ``147`` and ``no147``), to look readings up in."""
+    runs = re.findall(r"[^\W_]+", translation.lower())
+    return frozenset("".join(runs[k : k + n])
+                     for n in range(1, _MAX_RUNS + 1) for k in range(len(runs) - n + 1))
+
+
+def transliterate(text: str) -> str:
+    """``text`` lower-cased, Cyrillic romanized as English translations of Russian do (BGN/PCGN
+    style: ``щ`` → ``shch``, ``№`` → ``no``), letters and digits only."""
+    return "".join(re.findall(r"[^\W_]+", text.lower().translate(_ROMAN)))
 
 
 # --- building and ordering the OCR text ---------------------------------------------------------
@@ -339,6 +368,11 @@ def _align_words(
     return out
 
 
+def _glyph_class(c: str) -> str:
+    """letter, number (a digit or ``№``) or mark."""
+    return "letter" if c.isalpha() else "number" if c.isdigit() or c == "№" else "mark"
+
+
 def _pair_words(ref: list[str], hyp: list[str]) -> list[tuple[int, int, int, int]]:
     """The cheapest monotone pairing of two short word lists, as steps ``(i0, i1, j0, j1)``: ref
     words ``i0:i1`` go with hyp words ``j0:j1`` (one side may be empty).
@@ -352,6 +386,12 @@ def _pair_words(ref: list[str], hyp: list[str]) -> list[tuple[int, int, int, int
     h = [w.rstrip(" ") for w in hyp]
     dist = Levenshtein.normalized_distance
     single = cdist(r, h, scorer=dist)
+    # One character against one: the edit distance says nothing (0 or 1), but a digit misread for a
+    # digit or ``№`` (``2`` for ``№``) is a pair, not a deletion and an insertion far apart.
+    for i in (i for i, w in enumerate(r) if len(w) == 1):
+        for j in (j for j, w in enumerate(h) if len(w) == 1):
+            if r[i] != h[j] and _glyph_class(r[i]) == _glyph_class(h[j]):
+                single[i, j] = _SAME_CLASS
     cost = np.full((n + 1, m + 1), np.inf)
     step = np.zeros((n + 1, m + 1, 2), dtype=np.int64)
     cost[0, 0] = 0.0

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pymorphy3
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from pipeline.align.align import Alignment, Difference, Edit
+from pipeline.align.align import Alignment, Difference, Edit, transliterate
 from pipeline.align.metrics import distance, opcodes
 from pipeline.config import AlignConfig
 from pipeline.model import Flag, Severity
@@ -53,6 +53,8 @@ _SPLIT = -1.5  # the same letters, split or joined differently: the OCR's spacin
 _SHAPE = -1.5  # a letter read as a digit or a mark (' : ! |): a blot or broken glyph, not a slip
 _LOST_LETTERS = -1.0
 _SHORT_WORD = -1.0
+_TRANSLATION_AGREES = 3.0  # an OCR misreading that spells what the translator saw is no chance
+_TRANSLATION_DISAGREES = -2.0
 _YEAR_FITS = 1.0
 _YEAR_ODD = -2.5
 #: Years apart that still "fit" a document's other dates (a record of 1963 cites 1962).
@@ -95,14 +97,15 @@ def find_divergences(alignment: Alignment, config: AlignConfig) -> list[Flag]:
     """
     habits = Counter(e for d in alignment.differences for e in d.edits)
     years = document_years(alignment.transcript.text)
-    omitted = [d for d in alignment.differences if d.ocr_text and not d.transcript_text]
-    added = [d for d in alignment.differences if d.transcript_text and not d.ocr_text]
+    omitted = [d.ocr_text.lower() for d in alignment.differences if d.ocr_text and not d.transcript_text]
+    added = [d.transcript_text.lower() for d in alignment.differences if d.transcript_text and not d.ocr_text]
+    markup = [m.lower() for m in alignment.markup_texts]
     flags = []
     for d in alignment.differences:
         if d.transcript_text and d.ocr_text:
-            flags.append(_divergence(d, habits, years, config))
+            flags.append(_divergence(d, habits, years, alignment.translation_keys, config))
         elif d.ocr_text:
-            flags.append(_omission(d, alignment.markup_texts, added, config))
+            flags.append(_omission(d, markup, added, config))
         elif d.transcript_text:
             flags.append(_insertion(d, omitted, config))
     flags = [f for f in flags if f is not None]
@@ -151,12 +154,20 @@ def _morph() -> pymorphy3.MorphAnalyzer:
 # --- the three kinds --------------------------------------------------------------------------
 
 
-def _divergence(d: Difference, habits: Counter[Edit], years: Counter[int], config: AlignConfig) -> Flag:
-    t, o = d.transcript_text, d.ocr_text
+def _divergence(
+    d: Difference, habits: Counter[Edit], years: Counter[int], translation: frozenset[str],
+    config: AlignConfig,
+) -> Flag:
+    t = d.transcript_text
     own = Counter(d.edits)
     habitual = {e for e in own if habits[e] - own[e] >= config.habit_min_count}
+    # A letter or digit read as a mark (a blot, a broken glyph) says nothing about the page's text:
+    # the reading keeps the transcription's character there, as for the OCR's habits.
+    blots = {(a, b) for a, b in own if a.isalnum() and _kind(b) == "mark" and b.strip()}
     unexplained = own.keys() - habitual
-    scan = _scan_reading(d, habitual)
+    scan = _scan_reading(d, habitual | blots)
+    if unexplained - blots:
+        unexplained -= blots
     terms: list[tuple[float, str]] = []
     # The confidence that matters is that of the words where the unexplained edits are.
     suspect = {k for e, k in zip(d.edits, d.edit_words, strict=True) if e not in habitual and k >= 0}
@@ -164,12 +175,13 @@ def _divergence(d: Difference, habits: Counter[Edit], years: Counter[int], confi
     terms += _dictionary_terms(t, scan)
     terms += _token_terms(d)
     terms += _year_terms(t, scan, years)
+    terms += _translation_terms(d, scan, translation)
     terms += _pass_terms(d, suspect)
     if own and not unexplained:
         worst = min(own, key=lambda e: habits[e])
         terms.append((_HABIT, f"`{_show(worst[0])}`→`{_show(worst[1])}` is an edit the OCR makes "
                                f"{habits[worst]} times in this document"))
-    terms += _shape_terms(t, o, unexplained, len(d.edits))
+    terms += _shape_terms(t, scan, unexplained, len(d.edits))
     ev = _Evidence(tuple(terms))
     message = f"The scan reads `{scan}`"
     message += f" ({', '.join(ev.strongest(2))})" if ev.strongest(2) else ""
@@ -178,7 +190,8 @@ def _divergence(d: Difference, habits: Counter[Edit], years: Counter[int], confi
 
 
 def _shape_terms(t: str, o: str, unexplained: set[Edit], n_edits: int) -> list[tuple[float, str]]:
-    """Differences of a shape that OCR produces and transcribers do not (the strongest one only)."""
+    """Differences of a shape that OCR produces and transcribers do not (the strongest one only);
+    ``o`` is the scan's reading with the OCR's habits taken out."""
     t_tokens, o_tokens = t.split(" "), o.split(" ")
     swapped = [(a, b) for a, b in unexplained if a.strip() and b.strip() and _kind(a) != _kind(b)]
     if t.lower() == o.lower():
@@ -199,6 +212,32 @@ def _shape_terms(t: str, o: str, unexplained: set[Edit], n_edits: int) -> list[t
     if len(t_tokens) == 1 and len(_alnum(t)) <= 2 and _alnum(t).isalpha():
         return [(_SHORT_WORD, "a word of one or two letters, which OCR misreads easily")]
     return []
+
+
+def _translation_terms(d: Difference, scan: str, translation: frozenset[str]) -> list[tuple[float, str]]:
+    """Which reading the translation bears out, for numbers, names and codes (romanized, with the
+    next or previous word when the reading alone is too common, as in ``№ 147`` against ``2 147``)."""
+    if not translation:
+        return []
+    for t, s in ((d.transcript_text, scan), (f"{d.transcript_text} {d.after}", f"{scan} {d.after}"),
+                 (f"{d.before} {d.transcript_text}", f"{d.before} {scan}")):
+        t_found, s_found = _in_translation(t, translation), _in_translation(s, translation)
+        if s_found and not t_found:
+            return [(_TRANSLATION_AGREES, "the translation agrees with the scan")]
+        if t_found and not s_found:
+            return [(_TRANSLATION_DISAGREES, "the translation agrees with the transcription")]
+        if t_found and s_found:
+            return []
+    return []
+
+
+def _in_translation(text: str, translation: frozenset[str]) -> bool:
+    """Whether the romanized ``text`` is in the translation, allowing a Russian case ending (one or two
+    letters) that the English form lacks (``Андропову`` / ``Andropov``)."""
+    key = transliterate(text)
+    if len(key) < 2 or key.isalpha() and len(key) < 3:
+        return False
+    return key in translation or (len(key) >= 6 and (key[:-1] in translation or key[:-2] in translation))
 
 
 def _kind(c: str) -> str:
@@ -246,26 +285,29 @@ def _year_terms(t: str, scan: str, years: Counter[int]) -> list[tuple[float, str
     return []
 
 
-def _omission(
-    d: Difference, markup_texts: Sequence[str], added: Sequence[Difference], config: AlignConfig
-) -> Flag:
+def _omission(d: Difference, markup_texts: Sequence[str], added: Sequence[str], config: AlignConfig) -> Flag:
     o = d.ocr_text
     tokens = [w for w in d.words if _alnum(w.word.text)]
     # Over several words the typical confidence counts, not one smudged word's.
     confs = sorted(w.word.confidence for w in tokens)
     terms = [_confidence_term(confs[len(confs) // 2] if confs else _confidence(d), config)]
+    clear = 0.0
     if not tokens:
         terms.append((_PUNCTUATION_ONLY, "only punctuation or specks"))
     else:
         clear = sum(_reads_clearly(w.word.text, w.word.confidence, config) for w in tokens) / len(tokens)
         terms.append(((clear - 0.5) * 2 * _OMITTED_WORDS, f"{clear:.0%} of it read clearly as words"))
-    if any(c.isdigit() for c in o):
+    # Length and digits count only for text that reads as text, not for a run of specks and shards.
+    if clear >= 0.5 and any(c.isdigit() for c in o):
         terms.append((_DIGITS / 2, "it contains digits"))
-    if len(tokens) >= 3:
+    if clear >= 0.5 and len(tokens) >= 3:
         terms.append((_OMITTED_LINE, f"{len(tokens)} words"))
-    if _matches_any(o, markup_texts):
+    # What follows can only lower the score: look only when there is something to lower.
+    if _Evidence(tuple(terms)).score < config.low_score:
+        pass
+    elif _matches_any(o, markup_texts):
         terms.append((_MARKUP_TEXT, "it is text the transcription gives as markup (handwriting, stamp)"))
-    elif _matches_any(o, [a.transcript_text for a in added]) or _found_near(o, d.context):
+    elif _matches_any(o, added) or _found_near(o, d.context):
         terms.append((_MOVED, "the transcription has it nearby, in another order"))
     ev = _Evidence(tuple(terms))
     message = f"The scan shows `{_clip(o)}` ({', '.join(ev.strongest(2))}); the transcription lacks it."
@@ -282,7 +324,7 @@ def _reads_clearly(text: str, confidence: float, config: AlignConfig) -> bool:
     return key.isdigit() or (bool(words) and all(map(is_word_form, words)))
 
 
-def _insertion(d: Difference, omitted: Sequence[Difference], config: AlignConfig) -> Flag:
+def _insertion(d: Difference, omitted: Sequence[str], config: AlignConfig) -> Flag:
     t = d.transcript_text
     terms = [_confidence_term(_confidence(d), config)]
     first, last = t.split(" ")[0], t.split(" ")[-1]
@@ -292,7 +334,7 @@ def _insertion(d: Difference, omitted: Sequence[Difference], config: AlignConfig
         terms.append((_PUNCTUATION_ONLY, "only punctuation"))
     else:
         terms.append((_UNREAD, "the OCR read nothing here"))
-    if _matches_any(t, [o.ocr_text for o in omitted]):
+    if _Evidence(tuple(terms)).score >= config.low_score and _matches_any(t, omitted):
         terms.append((_MOVED, "the scan has it at another place"))
     ev = _Evidence(tuple(terms))
     message = f"The transcription has `{_clip(t)}`, which the scan does not show here ({ev.strongest(1)[0]})."
@@ -420,13 +462,14 @@ def _found_near(text: str, context: str, threshold: float = 85.0) -> bool:
 
 
 def _matches_any(text: str, others: Sequence[str], threshold: float = 75.0) -> bool:
-    """Whether ``text`` (of a few characters at least) is, fuzzily, one of ``others`` or part of one."""
+    """Whether ``text`` (of a few characters at least) is, fuzzily, one of ``others`` (lower-cased)
+    or part of one."""
     key = _alnum(text)
     if len(key) < 3:
         # Too short for a fuzzy match (a sheet number such as ``38``): only the same characters count.
         return bool(key) and any(key == _alnum(other) for other in others)
-    return any(fuzz.partial_ratio(text.lower(), other.lower()) >= threshold
-               for other in others if len(other) >= 3)
+    return process.extractOne(text.lower(), [o for o in others if len(o) >= 3], scorer=fuzz.partial_ratio,
+                              score_cutoff=threshold) is not None
 
 
 def _alnum(text: str) -> str:

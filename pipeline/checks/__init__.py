@@ -37,13 +37,25 @@ def _metadata_dates(transcript: Transcript, context: int) -> tuple[DateMention |
     return (meta[0] if meta else None), (title[-1] if title else None)
 
 
+def _mostly_cyrillic(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u0400" <= ch <= "\u04ff" for ch in letters) >= len(letters) / 2 if letters else False
+
+
 def run_checks(transcript: Transcript, config: ChecksConfig) -> CheckResult:
     """Check a transcription's dates, numbers and names, inside the original and against the translation.
 
-    Flags are sorted by position in the original; spans index ``transcript.original``.
+    The grammar, lexicon and transliteration are Russian's: an original in another language gets its
+    paragraph pairs but no flags. Flags are sorted by position in the original; spans index
+    ``transcript.original``.
     """
     original = blank_markup(transcript.original, transcript.markup_in(Section.ORIGINAL))
     translation = blank_markup(transcript.translation, transcript.markup_in(Section.TRANSLATION))
+    if not _mostly_cyrillic(original):
+        beads = (
+            align_segments(segments(original), segments(translation), config) if translation.strip() else []
+        )
+        return CheckResult((), tuple(b.pair(transcript.original, transcript.translation) for b in beads))
     metadata_text = f"{transcript.metadata.date}\n{transcript.metadata.title}"
     context = context_year([metadata_text], "en", 0) or context_year([original], "ru", config.default_year)
 

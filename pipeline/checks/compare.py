@@ -17,6 +17,7 @@ from pipeline.checks.names import (
     WordMatch,
     common_english,
     cyrillic_words,
+    glossary_words,
     glossed,
     is_name_like,
     is_proper_name,
@@ -221,7 +222,6 @@ def name_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> list
     """
     flags = []
     schemes, accept = config.translit_schemes, config.name_accept
-    common = common_english(config.english_words)
     for i, (orig, trans) in enumerate(pairs):
         # Words of a date (November, May) are no names, even though the word list capitalises them.
         in_dates = [(d.span[0] - trans.offset, d.span[1] - trans.offset) for d in trans.dates]
@@ -254,19 +254,62 @@ def name_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> list
             if rival <= m.similarity:
                 flags.append(_misspelt_name(m, span))
         if unrendered:
-            nearby_russian = [c.group(0) for side in around for c in cyrillic_words(side[0].text)]
-            names = [
-                e for e in english
-                if _looks_like_name(e) and e.lower() not in common
-                and not any(similarity_at_best(r, e, schemes)[0] >= config.name_min
-                            for r in nearby_russian if is_name_like(r) and may_render(r, e, schemes))
+            here = [c.group(0) for c in cyrillic_words(orig.text) if is_name_like(c.group(0))]
+            # A neighbour's name can account for an English name here only if its own bead does not
+            # render it: then the alignment put the two a bead apart.
+            nearby_russian = [
+                c.group(0) for o_side, t_side in around if o_side is not orig
+                for c in cyrillic_words(o_side.text)
+                if is_name_like(c.group(0)) and not _rendered_in(c.group(0), t_side.text, config)
             ]  # fmt: skip
+            names = _unaccounted_names(english, here, nearby_russian, config)
             for (w, span), e in zip(unrendered, names, strict=False):
                 flags.append(_flag("name_mismatch", Severity.MEDIUM,
                                    f"The transcription names {w} where the translation names {e}; "
                                    "neither spelling renders the other.",
                                    w, e, span, 0.5, (f"translation: {e}",)))  # fmt: skip
     return flags
+
+
+def _rendered_in(word: str, translation_text: str, config: ChecksConfig) -> bool:
+    """True when some word of ``translation_text`` renders ``word`` at least ``name_min``."""
+    schemes = config.translit_schemes
+    return any(
+        may_render(word, e.group(0), schemes)
+        and similarity_at_best(word, e.group(0), schemes)[0] >= config.name_min
+        for e in latin_words(translation_text)
+    )
+
+
+def _unaccounted_names(
+    english: Sequence[str], here: Sequence[str], nearby: Sequence[str], config: ChecksConfig
+) -> list[str]:
+    """English names of a bead that no Russian name renders, in order.
+
+    An English name (see ``_looks_like_name``; not a common word nor a glossary rendering) is
+    accounted for by each Russian name-like word of the bead (``here``) that renders it at least
+    ``name_min``, one occurrence each: a name written twice in English but once in Russian leaves
+    one over. A name no word of the bead renders is also accounted for by the neighbouring beads'
+    words (``nearby``: those their own beads leave unrendered), in case the alignment put it one
+    bead off.
+    """
+    schemes = config.translit_schemes
+    common, glossed_english = common_english(config.english_words), glossary_words()
+    candidates = [e for e in english if _looks_like_name(e) and e.lower() not in common | glossed_english]
+
+    def renders(russian: str, e: str) -> bool:
+        return (
+            may_render(russian, e, schemes) and similarity_at_best(russian, e, schemes)[0] >= config.name_min
+        )
+
+    out = []
+    for e in dict.fromkeys(candidates):
+        count = candidates.count(e)
+        rendered = sum(renders(r, e) for r in here)
+        if rendered == 0 and any(renders(r, e) for r in nearby):
+            continue
+        out += [e] * max(0, count - rendered)
+    return out
 
 
 def _looks_like_name(word: str) -> bool:

@@ -217,8 +217,9 @@ class WordMatch:
 
 
 def may_render(cyrillic: str, latin: str, schemes: tuple[str, ...]) -> bool:
-    """Cheap pre-filter for ``match_word``: the Latin word starts as some spelling of the Cyrillic
-    word's first letter (or of a look-alike of it) starts, and its length is plausible."""
+    """Cheap pre-filter for ``match_word``: the Latin word begins with a letter that begins some
+    spelling of the Cyrillic word's first letter (or of a look-alike of it), and its length is
+    plausible (0.6–2.5 times the Cyrillic word's)."""
     lat = latin_key(latin)
     n = len(cyrillic)
     if not lat or not 0.6 * n <= len(lat) + 1 <= 2.5 * n + 2:
@@ -233,9 +234,24 @@ def _initials(letter: str, schemes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(s[0] for unit, spellings in table.items() if unit[0] in letters for s in spellings if s)
 
 
+#: English endings that make a name into an adjective or a plural or possessive (Cuban, Havanese,
+#: Smiths): the name is compared without them too.
+_ENGLISH_ENDINGS = ("ian", "ese", "ish", "an", "es", "n", "s")
+
+
+def _english_stems(word: str) -> list[str]:
+    key = latin_key(word)
+    return [key] + [key[: -len(e)] for e in _ENGLISH_ENDINGS if key.endswith(e) and len(key) - len(e) >= 3]
+
+
 def similarity_at_best(original: str, translation: str, schemes: tuple[str, ...]) -> tuple[float, str]:
-    """The best ``similarity`` of ``translation`` to ``original`` or one of its ``lemmas``, and that form."""
-    return max((similarity(form, translation, schemes), form) for form in lemmas(original))
+    """The best ``similarity`` of ``translation`` (or its stem, Cuban → Cuba) to ``original`` or one of
+    its ``lemmas``, and the Russian form that gave it."""
+    return max(
+        (similarity(form, stem, schemes), form)
+        for form in lemmas(original)
+        for stem in _english_stems(translation)
+    )
 
 
 def match_word(original: str, translation: str, schemes: tuple[str, ...], accept: float) -> WordMatch:
@@ -290,6 +306,11 @@ def glossary() -> dict[str, frozenset[str]]:
     """Russian abbreviations and names that translations render by meaning (ЦК → CC, Москва → Moscow)."""
     data = yaml.safe_load(resources.files(__package__).joinpath("data/glossary.yaml").read_text("utf-8"))
     return {ru: frozenset(en) for section in data.values() for ru, en in section.items()}
+
+
+def glossary_words() -> frozenset[str]:
+    """Every English word the glossary gives as a rendering (moscow, union …), lower-case."""
+    return frozenset(w for renderings in glossary().values() for r in renderings for w in r.split())
 
 
 def glossed(word: str, translation_text: str) -> bool:

@@ -8,7 +8,7 @@ decide its kind (``classify``), and the features travel with the region as its e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -18,7 +18,9 @@ from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
 from pipeline.layout.read import read_region
 from pipeline.layout.shapes import (
     component_shares,
+    find_ring,
     frame_coverage,
+    frame_sides,
     ring_coverage,
     slant_deg,
     stroke_width,
@@ -29,6 +31,10 @@ from pipeline.model import BBox, PageImage, Region
 
 #: Neighbourhood of the local ink threshold (mm): several typed lines, less than a lighting change.
 _LOCAL_BLOCK_MM = 12.0
+#: Share of a side (0–1) that counts it as whole, for a frame cut out of pen strokes.
+_CUT_SIDE_MIN = 0.85
+#: Largest ring stamp looked for (radius, mm); official round seals are at most 50 mm across.
+_RING_MAX_MM = 30.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +45,9 @@ class Element:
     mask: np.ndarray  # bool, the element's ink, cropped to ``bbox``
     colour: bool  # coloured ink (True) or grey-black ink (False)
     hue: float  # median Lab hue of the ink in degrees (0 for grey-black ink)
+    #: Cut out of pen strokes written across it (``split_stamp``); its outline lost the part the
+    #: strokes covered, so two whole sides make it a stamp.
+    cut: bool = False
 
 
 def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
@@ -63,6 +72,7 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
     px_per_mm = dpi / 25.4
+    colour = [part for e in colour for part in split_stamp(e, px_per_mm, config)]
     regions = []
     for element in colour + dark:
         features = describe(element, px_per_mm)
@@ -148,8 +158,8 @@ def _group(
     """Boxes and ink crops of the groups of ``seeds`` (bool masks, same shape as ``ink``).
 
     Seeds within ``config.group_mm`` of each other form one group; its ink is the ``ink`` within
-    half that distance of the seeds. Groups whose ink touches the image border (scanner lid, the
-    table under a phone photo) are dropped.
+    half that distance of the seeds. Long strips along the image border (scanner lid, the table
+    under a phone photo) are dropped.
     """
     reach = mm_to_px(config.group_mm / 2, dpi)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
@@ -165,7 +175,7 @@ def _group(
             continue
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         box = (int(x + x0), int(y + y0), int(x + x1), int(y + y1))
-        if box[0] == 0 or box[1] == 0 or box[2] >= width or box[3] >= height:
+        if _edge_strip(box, width, height):
             continue
         out.append((box, crop[y0:y1, x0:x1]))
     return out
@@ -211,6 +221,71 @@ def _union(a: Element, b: Element) -> Element:
     return Element(box, mask, a.colour, hue)
 
 
+def split_stamp(element: Element, px_per_mm: float, config: LayoutConfig, tries: int = 3) -> list[Element]:
+    """A stamp put over a signature or a note in the same ink, taken apart; else ``[element]``.
+
+    Such an element is no stamp as a whole (the pen strokes break its ring or frame). A ring found
+    by the Hough transform (``find_ring``) cuts it into the ink inside the ring and the rest. Else
+    its longest strokes (over ``config.stamp_min_mm``, at most ``tries``, longest first) are set
+    aside one by one until the rest is a stamp; the strokes set aside are then the other element.
+    """
+    if not _stamp_sized(element, px_per_mm, config) or _kind(element, px_per_mm, config) == "stamp":
+        return [element]
+    ring = find_ring(element.mask, round(config.stamp_min_mm / 2 * px_per_mm), round(_RING_MAX_MM * px_per_mm))
+    if ring is not None and ring[3] >= config.ring_coverage_min:
+        cx, cy, r, _ = ring
+        yy, xx = np.mgrid[0:element.mask.shape[0], 0:element.mask.shape[1]]
+        inside = np.hypot(xx - cx, yy - cy) <= 1.08 * r
+        stamp = _sub_element(element, element.mask & inside)
+        if stamp is not None and _kind(stamp, px_per_mm, config) == "stamp":
+            other = _sub_element(element, element.mask & ~inside)
+            return [stamp] if other is None else [stamp, other]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(element.mask.astype(np.uint8), connectivity=8)
+    span = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    longest = [int(i) + 1 for i in np.argsort(-span)[:tries] if span[i] >= config.stamp_min_mm * px_per_mm]
+    for k in range(1, len(longest) + 1):
+        aside = np.isin(labels, longest[:k])
+        rest = _sub_element(element, element.mask & ~aside)
+        if rest is None or not _stamp_sized(rest, px_per_mm, config):
+            continue
+        # The strokes set aside took the stretch of frame under them; two sides must remain whole.
+        if sorted(frame_sides(rest.mask))[2] >= _CUT_SIDE_MIN:
+            rest = replace(rest, cut=True)
+        if rest.cut or _kind(rest, px_per_mm, config) == "stamp":
+            other = _sub_element(element, aside)
+            return [rest] if other is None else [rest, other]
+    return [element]
+
+
+def _stamp_sized(element: Element, px_per_mm: float, config: LayoutConfig) -> bool:
+    return min(element.mask.shape) >= config.stamp_min_mm * px_per_mm
+
+
+def _kind(element: Element, px_per_mm: float, config: LayoutConfig) -> str | None:
+    decided = classify(describe(element, px_per_mm), config)
+    return None if decided is None else decided[0]
+
+
+def _sub_element(element: Element, mask: np.ndarray) -> Element | None:
+    """The part of ``element`` whose ink is ``mask`` (same shape), cropped to it; None if empty."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return None
+    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+    bx, by = element.bbox[0], element.bbox[1]
+    box = (int(bx + x0), int(by + y0), int(bx + x1), int(by + y1))
+    return Element(box, mask[y0:y1, x0:x1], element.colour, element.hue)
+
+
+def _edge_strip(box: BBox, width: int, height: int) -> bool:
+    """Whether ``box`` touches an image edge and runs along it for over a quarter of its length:
+    the scanner's lid or the table round a photographed sheet, not a note cut off by the edge."""
+    x0, y0, x1, y1 = box
+    along_x = (y0 == 0 or y1 >= height) and (x1 - x0) > width / 4
+    along_y = (x0 == 0 or x1 >= width) and (y1 - y0) > height / 4
+    return along_x or along_y
+
+
 def describe(element: Element, px_per_mm: float) -> dict[str, float]:
     """The features of one element (sizes in mm, shares 0–1, slant in degrees)."""
     mask = element.mask
@@ -229,6 +304,7 @@ def describe(element: Element, px_per_mm: float) -> dict[str, float]:
         "stroke_mm": stroke_width(mask) / px_per_mm,
         "slant_deg": slant_deg(mask),
         "coloured": float(element.colour),
+        "cut": float(element.cut),
         "hue_deg": element.hue,
     }
     return {k: round(v, 3) for k, v in features.items()}
@@ -246,11 +322,16 @@ def classify(features: dict[str, float], config: LayoutConfig) -> tuple[str, flo
         return None
     aspect = w / h
     stamp_sized = min(w, h) >= config.stamp_min_mm
-    if features["ring"] >= config.ring_coverage_min and 0.6 <= aspect <= 1.67 and stamp_sized:
+    # Grey-black ink is shared with the type, so a stamp in it needs a more complete outline.
+    ring_min = config.ring_coverage_min if features["coloured"] else config.grey_outline_min
+    frame_min = config.frame_coverage_min if features["coloured"] else config.grey_outline_min
+    if features["ring"] >= ring_min and 0.6 <= aspect <= 1.67 and stamp_sized:
         return "stamp", features["ring"]
-    if features["frame"] >= config.frame_coverage_min and min(w, h) >= config.stamp_min_mm / 2 \
+    if features["frame"] >= frame_min and min(w, h) >= config.stamp_min_mm / 2 \
             and max(w, h) >= config.stamp_min_mm:
         return "stamp", features["frame"]
+    if features["cut"]:
+        return "stamp", 0.7
     # Solid blots (ink spills, photo corners, punched holes) are no writing: pen strokes leave
     # most of their box empty.
     if features["fill"] > 0.5:

@@ -49,6 +49,41 @@ def close_gaps(hit: np.ndarray, max_gap: int, circular: bool = False) -> np.ndar
     return closed[pad:len(closed) - pad] if pad else closed
 
 
+def find_ring(mask: np.ndarray, min_radius: int, max_radius: int,
+              max_gap_deg: float = 20.0) -> tuple[float, float, float, float] | None:
+    """The best circle of ink in ``mask``: (centre x, centre y, radius in px, score 0–1).
+
+    Candidates come from the Hough transform (OpenCV ``HOUGH_GRADIENT``) with radii in
+    [``min_radius``, ``max_radius``]. A candidate's score is the share of directions round its
+    centre in which ink lies within 5 % of its radius (gaps up to ``max_gap_deg`` count as inked),
+    less the share in which ink lies just outside it (10–20 % beyond): a stamp's ring is its
+    outermost ink, while lines of writing cover both bands alike. A ring stamp scores near 1 even
+    with a signature across it.
+    """
+    h, w = mask.shape
+    if min(h, w) < 2 * min_radius or not mask.any():
+        return None
+    blurred = cv2.GaussianBlur(mask.astype(np.uint8) * 255, (5, 5), 1.5)
+    circles = cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT, dp=2, minDist=min_radius, param1=100, param2=30,
+                               minRadius=min_radius, maxRadius=max_radius)
+    if circles is None:
+        return None
+    ys, xs = np.nonzero(mask)
+    best = None
+    for cx, cy, r in circles[0, :5]:
+        dist = np.hypot(xs - cx, ys - cy)
+        direction = ((np.arctan2(ys - cy, xs - cx) + math.pi) / (2 * math.pi) * _RING_BINS).astype(int) % _RING_BINS
+        on = np.zeros(_RING_BINS, dtype=bool)
+        on[direction[np.abs(dist - r) <= max(2.0, 0.05 * r)]] = True
+        outside = np.zeros(_RING_BINS, dtype=bool)
+        outside[direction[(dist >= 1.1 * r) & (dist <= 1.2 * r)]] = True
+        on = close_gaps(on, round(max_gap_deg / (360 / _RING_BINS)), circular=True)
+        score = float(on.mean() - outside.mean())
+        if best is None or score > best[3]:
+            best = (float(cx), float(cy), float(r), score)
+    return best
+
+
 def ring_bands(mask: np.ndarray, coverage_min: float = 0.5, step: float = 0.02) -> np.ndarray:
     """Which pixels of ``mask``'s box lie on a ring: bool (H, W).
 
@@ -70,23 +105,33 @@ def ring_bands(mask: np.ndarray, coverage_min: float = 0.5, step: float = 0.02) 
     return rings[band]
 
 
-def frame_coverage(mask: np.ndarray, max_gap: float = 0.08) -> float:
+def frame_coverage(mask: np.ndarray, max_gap: float = 0.15) -> float:
     """How completely (0–1) ink runs along all four sides of the element's smallest rotated rectangle.
 
-    The score is that of the weakest side: a framed stamp scores high on all four, a line of text
-    at most on its top and bottom. The band along each side is 5 % of the other side, at least 2 px;
-    gaps up to ``max_gap`` of the side's length count as inked (rubber stamps print broken lines).
-    Specks (components under 1 % of the ink) do not stretch the rectangle.
+    The score is that of the weakest side (``frame_sides``): a framed stamp scores high on all
+    four, a line of text at most on its top and bottom.
     """
-    rect = outer_rectangle(mask)
+    return min(frame_sides(mask, max_gap))
+
+
+def frame_sides(mask: np.ndarray, max_gap: float = 0.15) -> tuple[float, float, float, float]:
+    """Share (0–1) of each side (top, bottom, left, right) of the element's smallest rotated
+    rectangle along which ink runs.
+
+    The band along each side is 5 % of the other side, at least 2 px; gaps up to ``max_gap`` of the
+    side's length count as inked (rubber stamps print broken lines). Specks (components under 1 %
+    of the ink) do not stretch the rectangle.
+    """
+    solid = without_specks(mask)
+    rect = outer_rectangle(solid)
     if rect is None:
-        return 0.0
+        return 0.0, 0.0, 0.0, 0.0
     (cx, cy), (rw, rh), angle = rect
     # Level the rectangle on a canvas that holds it at any angle, then crop to its ink.
     side = int(math.ceil(math.hypot(rw, rh))) + 2
     rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
     rot[:, 2] += (side / 2 - cx, side / 2 - cy)
-    level = cv2.warpAffine(mask.astype(np.uint8), rot, (side, side), flags=cv2.INTER_NEAREST) > 0
+    level = cv2.warpAffine(solid.astype(np.uint8), rot, (side, side), flags=cv2.INTER_NEAREST) > 0
     ys, xs = np.nonzero(level)
     upright = level[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     uh, uw = upright.shape
@@ -97,16 +142,22 @@ def frame_coverage(mask: np.ndarray, max_gap: float = 0.08) -> float:
         upright[:, :bx].any(axis=1),
         upright[:, -bx:].any(axis=1),
     )
-    return float(min(close_gaps(s, round(max_gap * len(s))).mean() for s in sides))
+    top, bottom, left, right = (float(close_gaps(s, round(max_gap * len(s))).mean()) for s in sides)
+    return top, bottom, left, right
+
+
+def without_specks(mask: np.ndarray, share: float = 0.01) -> np.ndarray:
+    """``mask`` (bool) without its components smaller than ``share`` of its ink."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    solid = stats[:, cv2.CC_STAT_AREA] >= share * mask.sum()
+    solid[0] = False
+    return solid[labels]
 
 
 def outer_rectangle(mask: np.ndarray) -> tuple[tuple[float, float], tuple[float, float], float] | None:
     """The smallest rotated rectangle (OpenCV ``minAreaRect``: centre, size, angle) round the ink
-    of ``mask``, specks (components under 1 % of the ink) left out; None when it is under 8 px."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    solid = stats[:, cv2.CC_STAT_AREA] >= 0.01 * mask.sum()
-    solid[0] = False
-    ys, xs = np.nonzero(solid[labels])
+    of ``mask``, specks (``without_specks``) left out; None when it is under 8 px."""
+    ys, xs = np.nonzero(without_specks(mask))
     if len(xs) < 20:
         return None
     rect = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))

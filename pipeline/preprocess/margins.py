@@ -31,12 +31,13 @@ def margin_components(comps: InkComponents, border_min_px: int, blob_min_px: int
     return drop
 
 
-def paint_paper(gray: np.ndarray, comps: InkComponents, drop: np.ndarray) -> np.ndarray:
-    """``gray`` with the components flagged in ``drop`` (and a 2-pixel rim) set to white (255)."""
-    if not drop.any():
-        return gray
-    # The anti-aliased rim of a border is lighter than the threshold but still reads as a stroke.
-    rim = cv2.dilate(drop[comps.labels].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+def paint_paper(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``gray`` with the pixels of ``mask`` (non-zero, same shape), grown by 2 pixels, set to white.
+
+    The growth covers the anti-aliased rim of a border, lighter than the threshold but still a
+    stroke to Tesseract.
+    """
+    rim = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     out = gray.copy()
     out[rim] = 255
     return out

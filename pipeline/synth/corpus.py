@@ -44,7 +44,7 @@ UNITS = (("тонн", "tons"), ("станков", "machine tools"), ("специ
          ("тракторов", "tractors"), ("комплектов оборудования", "sets of equipment"),
          ("стипендий", "scholarships"), ("экземпляров", "copies"))
 
-# Each template: Russian, English. Slots: {date}, {name:CASE}, {num}, {unit}, {no}, {city}, {city_gen}.
+# Each template: Russian, English. Slots: {date}, {name:CASE}, {num}, {unit}, {no}, {city:CASE}.
 TEMPLATES: tuple[tuple[str, str], ...] = (
     ("{date} состоялась беседа с {name:ins} по вопросам двустороннего сотрудничества.",
      "On {date} a conversation took place with {name} on questions of bilateral cooperation."),
@@ -59,7 +59,7 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
      "rendered."),
     ("Согласно письму № {no}, отправка груза намечена на {date}.",
      "According to letter No. {no}, the shipment of the cargo is scheduled for {date}."),
-    ("{name:nom} заявил, что в {city:nom} ожидают прибытия делегации {date}.",
+    ("{name:nom} заявил, что в {city:loc} ожидают прибытия делегации {date}.",
      "{name} stated that the delegation is expected to arrive in {city} on {date}."),
     ("Мною было обращено внимание собеседника на задержку с выполнением соглашения от {date}.",
      "I drew the interlocutor's attention to the delay in fulfilling the agreement of {date}."),
@@ -69,7 +69,7 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
      "The conversation took place in a friendly and frank atmosphere."),
     ("На беседе присутствовал советник посольства {name:nom}.",
      "Embassy Counselor {name} was present at the conversation."),
-    ("Он выразил надежду, что переговоры в {city:nom} завершатся успешно.",
+    ("Он выразил надежду, что переговоры в {city:loc} завершатся успешно.",
      "He expressed the hope that the negotiations in {city} would conclude successfully."),
     ("По мнению собеседника, положение в стране остается сложным.",
      "In the interlocutor's opinion, the situation in the country remains difficult."),
@@ -107,13 +107,13 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
      "On our side it was said that the Soviet side was ready to consider this request."),
     ("Собеседник несколько раз возвращался к вопросу о поставках нефти.",
      "The interlocutor returned several times to the question of oil deliveries."),
-    ("По сведениям {name:gen}, совещание в {city:nom} перенесено на {date}.",
+    ("По сведениям {name:gen}, совещание в {city:loc} перенесено на {date}.",
      "According to {name}, the conference in {city} has been postponed to {date}."),
     ("Прошу Ваших указаний по существу поставленных вопросов.",
      "I request your instructions on the substance of the questions raised."),
     ("Он добавил, что печать будет подробно освещать ход визита.",
      "He added that the press would cover the course of the visit in detail."),
-    ("Было достигнуто согласие о направлении в {city:nom} группы из {num} {unit}.",
+    ("Было достигнуто согласие о направлении в {city:acc} группы из {num} {unit}.",
      "Agreement was reached on sending a group of {num} {unit} to {city}."),
     ("Я сообщил собеседнику, что его просьба передана {name:dat}.",
      "I informed the interlocutor that his request had been passed to {name}."),
@@ -169,7 +169,8 @@ def sentence(rng: np.random.Generator, year: int, template: int | None = None) -
     initials, surname, name_en = random_name(rng)
     d = random_date(rng, (year - 1, year))
     city = CITIES[int(rng.integers(len(CITIES)))]
-    num = str(int(rng.choice([rng.integers(2, 30), rng.integers(30, 400), rng.integers(400, 5000)])))
+    num = str(_counted(int(rng.choice([rng.integers(5, 30), rng.integers(30, 400), rng.integers(400, 5000)])),
+                       rng))
     unit = UNITS[int(rng.integers(len(UNITS)))]
     no = str(int(rng.integers(11, 999)))
     values = {
@@ -187,7 +188,7 @@ def sentence(rng: np.random.Generator, year: int, template: int | None = None) -
             slots.append(Slot("name", value, name_en))
             return value
         if key == "city":
-            return city[1] if case == "gen" else city[0]
+            return city_case(city, case or "nom")
         ru, en, kind = values[key]
         if kind:
             slots.append(Slot(kind, ru, en))
@@ -201,17 +202,30 @@ def sentence(rng: np.random.Generator, year: int, template: int | None = None) -
             return city[2]
         return values[key][1]
 
-    ru = _locative(_SLOT.sub(fill_ru, ru_t), city)
+    ru = _SLOT.sub(fill_ru, ru_t)
     return Sentence(ru[0].upper() + ru[1:], _SLOT.sub(fill_en, en_t), tuple(slots))
 
 
-def _locative(text: str, city: tuple[str, str, str]) -> str:
-    """Put the city in the prepositional case after "в" (Москва → в Москве, Берлин → в Берлине)."""
+def _counted(n: int, rng: np.random.Generator) -> int:
+    """``n`` nudged so that the noun after it takes the genitive plural (5 тонн, 12 тонн, 40 тонн).
+
+    Russian says 1 тонна, 2–4 тонны: the templates' nouns are genitive plural, so numbers ending in
+    1–4 (but not 11–14) get another last digit.
+    """
+    if n % 10 in (1, 2, 3, 4) and n % 100 not in (11, 12, 13, 14):
+        return n - n % 10 + int(rng.choice([0, 5, 6, 7, 8, 9]))
+    return n
+
+
+def city_case(city: tuple[str, str, str], case: str) -> str:
+    """The Russian city name of ``CITIES`` in ``case`` (``nom``, ``gen``, ``loc`` after "в", ``acc``)."""
     nom = city[0]
-    if nom.endswith("ия"):
-        loc = nom[:-1] + "и"
-    elif nom.endswith(("а", "я")) or nom.endswith("й"):
-        loc = nom[:-1] + "е"
-    else:
-        loc = nom + "е"
-    return text.replace(f"в {nom}", f"в {loc}")
+    if case == "gen":
+        return city[1]
+    if case == "loc":  # в Москве, в Берлине, в Софии, в Ханое
+        if nom.endswith("ия"):
+            return nom[:-1] + "и"
+        return (nom[:-1] if nom.endswith(("а", "я", "й")) else nom) + "е"
+    if case == "acc":  # в Москву, в Берлин
+        return nom[:-1] + "у" if nom.endswith("а") else nom[:-1] + "ю" if nom.endswith("я") else nom
+    return nom

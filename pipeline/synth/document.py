@@ -28,6 +28,8 @@ from pipeline.synth.layout import LINE_MM, Element, Layout, PageLayout, wrap
 LEFT_MM, TOP_MM, BOTTOM_MM = 30.0, 18.0, 268.0
 BODY_CHARS, INDENT = 62, 5
 SPACING = 1.5
+#: What readers wrote between the lines of a typescript.
+REMARKS = ("верно", "уточнить", "важно!", "см. выше", "так в тексте", "доложить", "согласен")
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def _short_date(day: int, month: int, year: int) -> str:
 
 
 def compose(seed: int, *, pages: int = 1, stamps: bool = True, handwriting: bool = True) -> Composition:
-    """A random record of conversation of about ``pages`` pages, deterministic in ``seed``."""
+    """A random embassy document (a diary record of conversation, a report or an information note)
+    of about ``pages`` pages, deterministic in ``seed``."""
     rng = np.random.default_rng([seed, 0xD0C])
     day, month, year = random_date(rng, (1956, 1972))
     initials, surname, author_en = random_name(rng)
@@ -114,23 +117,40 @@ def compose(seed: int, *, pages: int = 1, stamps: bool = True, handwriting: bool
     place = _Pages()
     blocks: list[Block] = []
 
-    head_l = [Line("Из дневника", "From the diary"),
-              Line(f"{initials}{surname.upper()}А", f"of {author_en}")]
-    head_r = [Line(f"Секретно. Экз. № {copy_no}", f"Secret Copy No {copy_no}", (Slot("number", str(copy_no),
-                                                                                       str(copy_no)),)),
-              Line(f'" {day} " {date_ru(day, month, year).split(" ", 1)[1]}', date_en(day, month, year),
-                   (Slot("date", date_ru(day, month, year).split(" ", 1)[1], date_en(day, month, year)),)),
+    # The kind of document comes from its own stream, so the rest of a seed's document does not
+    # depend on it.
+    kind = int(np.random.default_rng([seed, 0x7E]).integers(3))
+    if kind == 0:
+        head_l = [Line("Из дневника", "From the diary"),
+                  Line(f"{initials}{surname.upper()}А", f"of {author_en}")]
+        title = [Line("ЗАПИСЬ БЕСЕДЫ", "RECORD OF A CONVERSATION"),
+                 Line(f"с {p_initials}{p_surname}ым", f"with {partner_en}")]
+        title_en = f"From the Diary of {author_en}, Record of a Conversation with {partner_en}"
+    elif kind == 1:
+        head_l = [Line("ПОСОЛЬСТВО СССР", "EMBASSY OF THE USSR"), Line(f"В {country[0]}", f"in {country[1]}")]
+        title = [Line("СПРАВКА", "REPORT"), Line(f"о беседе с {p_initials}{p_surname}ым",
+                                                 f"on a conversation with {partner_en}")]
+        title_en = f"Embassy of the USSR in {country[1]}, Report on a Conversation with {partner_en}"
+    else:
+        head_l = [Line("ТОРГПРЕДСТВО СССР", "TRADE MISSION OF THE USSR"),
+                  Line(f"В {country[0]}", f"in {country[1]}")]
+        title = [Line("ИНФОРМАЦИЯ", "INFORMATION"),
+                 Line("о ходе переговоров", "on the course of negotiations")]
+        title_en = f"Trade Mission of the USSR in {country[1]}, Information on the Course of Negotiations"
+    # The dating line quotes the day, as typists did: " 5 " апреля 1963 года.
+    month_year, dated_en = date_ru(day, month, year).split(" ", 1)[1], date_en(day, month, year)
+    head_r = [Line(f"Секретно. Экз. № {copy_no}", f"Secret Copy No {copy_no}",
+                   (Slot("number", str(copy_no), str(copy_no)),)),
+              Line(f'" {day} " {month_year}', dated_en, (Slot("date", month_year, dated_en),)),
               Line(f"№ {reg_no}", f"No {reg_no}", (Slot("number", str(reg_no), str(reg_no)),))]
     place.typed([ln.ru for ln in head_l], advance=False)
     place.typed([ln.ru for ln in head_r], x_mm=LEFT_MM + 90)
     blocks.append(Block("typed", tuple(head_l), 1))
     blocks.append(Block("typed", tuple(head_r), 1, marginal=str(sheet_no) if handwriting else ""))
-    if handwriting:
+    if handwriting:  # the archive's sheet number, just right of "Секретно. Экз. № N" (20 characters)
         place.add(Element("handwriting", LEFT_MM + 90 + 20 * 2.54 + 6, TOP_MM - 4, lines=(str(sheet_no),),
                           size_mm=5.0, angle_deg=float(rng.uniform(-6, 6)), ink="blue", role="marginal"))
     place.y += LINE_MM * SPACING
-    title = [Line("ЗАПИСЬ БЕСЕДЫ", "RECORD OF A CONVERSATION"),
-             Line(f"с {p_initials}{p_surname}ым", f"with {partner_en}")]
     place.typed([ln.ru for ln in title], align="center", gap=0.5)
     blocks.append(Block("typed", tuple(title), 1))
     when = Line(date_ru(*talk), date_en(*talk), (Slot("date", date_ru(*talk), date_en(*talk)),))
@@ -149,6 +169,9 @@ def compose(seed: int, *, pages: int = 1, stamps: bool = True, handwriting: bool
                           angle_deg=float(rng.uniform(-8, 8)), ink=("blue", "black")[int(rng.integers(2))]))
         page_blocks.append(Block("hand", lines, place.number))
 
+    # A reader's remark squeezed between two typed lines, in some documents; its own stream again.
+    remarks = np.random.default_rng([seed, 0x4E])
+    remark_para = int(remarks.integers(0, 6)) if handwriting and remarks.random() < 0.6 else -1
     target_pages = max(1, pages)
     while True:
         n = int(rng.integers(2, 5))
@@ -161,10 +184,18 @@ def compose(seed: int, *, pages: int = 1, stamps: bool = True, handwriting: bool
             if handwriting:
                 note(blocks)
             place.new_page()
+        top = place.y
         place.typed(typed, gap=0.0)
         blocks.append(Block("para", (Line(ru, " ".join(s.en for s in sents),
                                           tuple(sl for s in sents for sl in s.slots), tuple(typed)),),
                             place.number))
+        if sum(b.kind == "para" for b in blocks) - 1 == remark_para and len(typed) >= 2:
+            text = REMARKS[int(remarks.integers(len(REMARKS)))]
+            gap = int(remarks.integers(1, len(typed)))  # under typed line gap - 1
+            place.add(Element("handwriting", float(remarks.uniform(95, 150)),
+                              top + (gap - 1) * LINE_MM * SPACING + 2.3, lines=(text,), size_mm=3.0,
+                              angle_deg=float(remarks.uniform(-3, 3)), ink="blue"))
+            blocks.append(Block("hand", (Line(text, text),), place.number))
 
     place.y += LINE_MM * SPACING
     sign = [Line(f"ПОСОЛ СССР В {country[0]}", f"The Ambassador of the USSR to {country[1]}")]
@@ -195,8 +226,7 @@ def compose(seed: int, *, pages: int = 1, stamps: bool = True, handwriting: bool
                           shape=shape, lines=(ru_text,), ink=("violet", "blue", "red")[int(rng.integers(3))],
                           angle_deg=float(rng.uniform(-15, 15))))
         blocks.append(Block("stamp", (Line(ru_text, en_text),), place.number))
-    title_en = (f"From the Diary of {author_en}, Record of a Conversation with {partner_en}, "
-                f"{date_en(*talk)}")
+    title_en = f"{title_en}, {date_en(*talk)}"
     layout = Layout(document=f"synth-{seed}", seed=seed, title=title_en,
                     pages=tuple(PageLayout(tuple(p)) for p in place.pages))
     return Composition(layout, blocks, title_en, f"{MONTHS_EN[month - 1]} {day}, {year}",

@@ -1,9 +1,10 @@
 """Fonts for synthetic pages, and glyph bitmaps with per-character fallback.
 
 The typewriter face is Debian's ``fonts-gnutypewriter``; it lacks a few characters (``№``, guillemets,
-dashes), which fall back to DejaVu Sans Mono (``fonts-dejavu-core``). The handwriting face is Bad
-Script (OFL, vendored under ``fonts/`` with its licence), whose Cyrillic and Latin subsets are
-separate files. Stamps use DejaVu Sans Bold. Fonts are only ever read from these paths, never fetched.
+dashes) and draws brackets as slashes; those fall back to DejaVu Sans Mono (``fonts-dejavu-core``).
+The handwriting face is Bad Script (OFL, vendored under ``fonts/`` with its licence), whose Cyrillic
+and Latin subsets are separate files. Stamps use DejaVu Sans Bold. Fonts are only ever read from
+these paths, never fetched.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ HANDWRITING = (
     FONT_DIR / "bad-script-latin-400-normal.woff",
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Oblique.ttf"),
 )
+#: Characters a face draws as something else: GNU Typewriter draws ( ) [ ] as slashes, which a reader
+#: (and Tesseract) would take for "/", so the page would no longer show its ground truth.
+_NOT_REALLY = {TYPEWRITER[0]: frozenset("()[]")}
 _DEBIAN_PACKAGE = {"gnutypewriter": "fonts-gnutypewriter", "dejavu": "fonts-dejavu-core"}
 
 
@@ -60,7 +64,9 @@ def _font(path: Path, size_px: int) -> ImageFont.FreeTypeFont:
 
 @cache
 def _has_glyph(path: Path, size_px: int, char: str) -> bool:
-    """Whether the font draws ``char`` itself rather than its .notdef box."""
+    """Whether the font draws ``char`` itself rather than its .notdef box (or a stand-in)."""
+    if char in _NOT_REALLY.get(path, ()):
+        return False
     font = _font(path, size_px)
     # U+FFFF is never assigned, so its bitmap is the font's .notdef glyph.
     notdef = font.getmask("\uffff")

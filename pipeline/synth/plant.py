@@ -3,7 +3,10 @@
 Each planter picks a line of the written transcription that no earlier error touched, edits it the way
 a transcriber (or a transcriber's OCR) errs, and returns a ``PlantedError``. The page keeps showing the
 correct text, so the answer key's ``scan_text`` is what the page shows and ``transcript_text`` what
-the transcription says instead.
+the transcription says instead (empty when it says nothing). ``line`` is the written line holding the
+error; for a dropped line it is the paragraph that lost it, for an omitted handwritten note the
+written line just before the gap. For translation errors ``scan_text`` is what a correct translation
+says, ``transcript_text`` the (correct) original and ``translation_text`` the wrong translation.
 """
 
 from __future__ import annotations

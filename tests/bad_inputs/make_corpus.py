@@ -160,6 +160,8 @@ def _image_cases() -> list[tuple[Case, Files]]:
         ),
         ("truncated-png", "scan", {"scan/page-1.png": png[: len(png) // 2]}, "truncated"),
         ("truncated-tiff", "scan", {"scan/page-1.tif": tiff[: len(tiff) // 3]}, "page-1.tif"),
+        # libtiff complains on stderr from C: the message must still be one line.
+        ("lzw-damaged-tiff", "scan", {"scan/page-1.tif": _zeroed(tiff)}, "the image is damaged"),
         ("garbage-png-in-folder", "scan", {"scan/page-1.png": _noise(2000)}, "not a readable image"),
         (
             "text-named-jpg",
@@ -253,6 +255,14 @@ def _tiff_header(width: int, height: int) -> bytes:
             else struct.pack("<HHIHH", tag, kind, 1, value, 0)
         )
     return b"II*\x00" + struct.pack("<I", 8 + 64) + bytes(64) + ifd + struct.pack("<I", 0)
+
+
+def _zeroed(data: bytes) -> bytes:
+    """``data`` with every 97th byte of its middle zeroed (header and directory left intact)."""
+    out = bytearray(data)
+    for i in range(200, len(out) - 300, 97):
+        out[i] = 0
+    return bytes(out)
 
 
 def _multipage(page: Image.Image) -> bytes:

@@ -1,0 +1,162 @@
+"""Benchmark of stamp, handwriting and signature detection (``pipeline.layout``) on synthetic pages.
+
+1. Detection: ``pipeline.synth.make_document`` pages (one page per seed, every level, in colour and
+   in greyscale; truth regions from the renderer, as in its PAGE-XML). Per kind, recall and
+   precision at IoU ≥ 0.5 (one-to-one, same kind), and false regions per page. ``detect_regions``
+   runs without reading the elements (their text does not change the boxes).
+2. Typed-text CER with and without stamps: the same seeds rendered with ``stamps=False``; on the
+   pages whose stamp overlaps typed text, the OCR (``pipeline.preprocess`` + ``pipeline.ocr``) is
+   compared with the page's typed text (``pipeline.align.text_metrics``) in both renderings.
+3. Time of ``detect_regions`` (with and without reading the elements) as a ratio to the time of
+   ``preprocess`` + ``read_page`` on the same pages, measured in the same run.
+
+Run: ``.venv/bin/python -m bench.layout --seeds 10 --jobs 2 --work /tmp/scanproof-bench-layout``
+(pages are generated once into ``--work`` and reused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from pipeline import ingest
+from pipeline.align import text_metrics
+from pipeline.config import Config
+from pipeline.layout import detect_regions
+from pipeline.model import BBox, PageImage, PageSource
+from pipeline.ocr import read_page
+from pipeline.preprocess import preprocess
+from pipeline.synth import SynthPage, make_document
+
+KINDS = ("stamp", "handwriting", "signature")
+LEVELS = ("clean", "archival", "poor")
+
+
+def iou(a: BBox, b: BBox) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def synth_page(work: Path, seed: int, level: str, color: bool, stamps: bool = True) -> SynthPage:
+    """The first page of a one-page synthetic document, generated once into ``work``."""
+    out = work / f"{level}-{'colour' if color else 'grey'}-{'stamps' if stamps else 'nostamps'}-{seed}"
+    cached = out / "page.pickle"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    page = make_document(out, seed=seed, level=level, pages=1, color=color, stamps=stamps).pages[0]
+    cached.write_bytes(pickle.dumps(page))
+    return page
+
+
+def load(path: Path) -> PageImage:
+    return ingest.load_page(PageSource(path), 1, Config().ingest)
+
+
+def detect_task(args: tuple[Path, int, str, bool]) -> tuple[str, bool, dict[str, list[int]], int]:
+    """Detection on one page: per kind [true positives, truths, detections], false regions."""
+    work, seed, level, color = args
+    page = synth_page(work, seed, level, color)
+    found = detect_regions(load(page.image), replace(Config().layout, read_elements=False))
+    truth = [r for r in page.regions if r.kind in KINDS]
+    counts = {k: [0, sum(t.kind == k for t in truth), sum(r.kind == k for r in found)] for k in KINDS}
+    used: set[int] = set()
+    for t in truth:
+        for i, r in enumerate(found):
+            if i not in used and r.kind == t.kind and iou(r.bbox, t.bbox) >= 0.5:
+                used.add(i)
+                counts[t.kind][0] += 1
+                break
+    return level, color, counts, len(found) - len(used)
+
+
+def _overlaps_text(page: SynthPage) -> bool:
+    stamps = [r.bbox for r in page.regions if r.kind == "stamp"]
+    texts = [r.bbox for r in page.regions if r.kind == "text"]
+    return any(iou(s, t) > 0 for s in stamps for t in texts)
+
+
+def _ocr_text(path: Path, config: Config) -> tuple[str, float]:
+    page = load(path)
+    start = time.perf_counter()
+    text = read_page(page, preprocess(page, config.preprocess), config.ocr).text
+    return text, time.perf_counter() - start
+
+
+def cer_task(args: tuple[Path, int, str]) -> tuple[int, str, bool, float, float, float, float, float] | None:
+    """CER with and without the stamp on one colour page, and detection vs OCR times on it."""
+    work, seed, level = args
+    with_stamp = synth_page(work, seed, level, True)
+    if not _overlaps_text(with_stamp):
+        return None
+    without = synth_page(work, seed, level, True, stamps=False)
+    config = Config()
+    text_with, ocr_s = _ocr_text(with_stamp.image, config)
+    text_without, _ = _ocr_text(without.image, config)
+    cer_with = text_metrics(with_stamp.text, text_with).cer
+    cer_without = text_metrics(without.text, text_without).cer
+    page = load(with_stamp.image)
+    start = time.perf_counter()
+    detect_regions(page, replace(config.layout, read_elements=False))
+    detect_s = time.perf_counter() - start
+    start = time.perf_counter()
+    detect_regions(page, config.layout)
+    detect_read_s = time.perf_counter() - start
+    return seed, level, True, cer_with, cer_without, ocr_s, detect_s, detect_read_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="pages per level and colour mode")
+    parser.add_argument("--cer-seeds", type=int, default=4, help="seeds per level for part 2")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/scanproof-bench-layout"))
+    args = parser.parse_args()
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    args.work.mkdir(parents=True, exist_ok=True)
+    tasks = [(args.work, seed, level, color) for color in (True, False) for level in LEVELS
+             for seed in range(args.seeds)]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        detections = list(pool.map(detect_task, tasks))
+        cer_rows = [r for r in pool.map(cer_task, [(args.work, s, lv) for lv in LEVELS
+                                                   for s in range(args.cer_seeds)]) if r is not None]
+
+    print("## Detection (IoU >= 0.5)")
+    print("| pages | level | recall stamp | recall handwriting | recall signature | precision stamp | "
+          "precision handwriting | precision signature | false regions / page |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for color in (True, False):
+        for level in (*LEVELS, "all"):
+            rows = [d for d in detections if d[1] == color and (level == "all" or d[0] == level)]
+            total = {k: np.sum([d[2][k] for d in rows], axis=0) for k in KINDS}
+            recall = [f"{t[0]}/{t[1]} ({t[0] / max(t[1], 1):.0%})" for t in total.values()]
+            precision = [f"{t[0]}/{t[2]} ({t[0] / max(t[2], 1):.0%})" for t in total.values()]
+            false = sum(d[3] for d in rows) / max(len(rows), 1)
+            mode = "colour" if color else "grey"
+            print(f"| {len(rows)} {mode} | {level} | " + " | ".join(recall + precision) + f" | {false:.2f} |")
+
+    print("\n## Typed-text CER, pages whose stamp overlaps typed text")
+    print("| seed | level | CER with stamp | CER same page without stamp | difference (pp) |")
+    print("|---|---|---|---|---|")
+    for seed, level, _, cer_with, cer_without, *_ in cer_rows:
+        print(f"| {seed} | {level} | {cer_with:.4f} | {cer_without:.4f} | {100 * (cer_with - cer_without):+.2f} |")
+    if cer_rows:
+        diffs = [100 * (r[3] - r[4]) for r in cer_rows]
+        print(f"\nmean difference {np.mean(diffs):+.2f} pp, worst {max(diffs):+.2f} pp over {len(cer_rows)} pages")
+        ocr = np.array([r[5] for r in cer_rows])
+        print(f"detect_regions / (preprocess + read_page): {np.median([r[6] for r in cer_rows] / ocr):.2f} "
+              f"without reading the elements, {np.median([r[7] for r in cer_rows] / ocr):.2f} with "
+              f"(median over {len(cer_rows)} pages)")
+
+
+if __name__ == "__main__":
+    main()
