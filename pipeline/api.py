@@ -35,7 +35,15 @@ from pipeline.model import (
     Severity,
     Transcript,
 )
-from pipeline.report import IndexRow, ReportFiles, write_index, write_report
+from pipeline.report import (
+    IndexRow,
+    ReportFiles,
+    encode_pixels,
+    report_folder,
+    require_export_formats,
+    write_index,
+    write_report,
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
         ocr_page = ocr.read_page(page, pre, config.ocr)
     except TesseractFailedError as err:
         ocr_page = OcrPage(index, str(source.path), page.width, page.height, pre.skew_deg, (), str(err))
-    return PageResult(ocr_page, regions)
+    return PageResult(ocr_page, regions, encode_pixels(page.pixels, config.report))
 
 
 def _read_page_task(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
@@ -180,7 +188,7 @@ def check(transcript_path: Path, out_dir: Path, config: Config | None = None) ->
     """Run the text-only checks (dates, numbers, names vs translation) and write the report."""
     config = config or Config()
     transcript_ = transcript.read_transcript(transcript_path)
-    return write_report(analyse(transcript_, [], config), out_dir)
+    return write_report(analyse(transcript_, [], config), out_dir, config=config.report)
 
 
 def run(
@@ -257,6 +265,7 @@ def _run_documents(
     With ``single`` the first document error is raised instead of recorded.
     """
     ocr.require_tesseract(config.ocr.lang)
+    require_export_formats(config.report.exports)
     if config.run.cache and config.run.cache_dir is None:
         config = replace(config, run=replace(config.run, cache_dir=str(out_dir / ".cache")))
     engine = ocr.engine_fingerprint(config.ocr.lang)
@@ -317,8 +326,9 @@ def _run_documents(
             pages = [p.pages[i] for i in sorted(p.pages)]
             try:
                 report = analyse(transcripts[doc_id], pages, config)
-                target = out_dir if single else out_dir / doc_id
-                outcomes[doc_id] = DocumentOutcome(doc_id, files=write_report(report, target))
+                target = out_dir if single else report_folder(out_dir, doc_id)
+                files = write_report(report, target, exports=config.report.exports, config=config.report)
+                outcomes[doc_id] = DocumentOutcome(doc_id, files=files)
             except ScanproofError as err:
                 fail(doc_id, err)
     return [outcomes[d.document_id] for d in docs]

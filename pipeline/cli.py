@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--no-cache", action="store_true", help="read every page afresh")
         g.add_argument("--progress-log", type=Path, metavar="FILE",
                        help="append one JSON line per page read, for unattended runs")
+        p.add_argument("--export", default="", metavar="FORMATS",
+                       help="also export the OCR result, comma-separated: page-xml, alto, hocr")
         return with_reading(p)
 
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -120,7 +122,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
                          ocr=replace(config.ocr, lang=args.lang))
     if hasattr(args, "jobs"):
-        config = replace(config, run=_run_config(args))
+        exports = tuple(f.strip() for f in args.export.split(",") if f.strip())
+        config = replace(config, run=_run_config(args), report=replace(config.report, exports=exports))
     if args.command == "verify":
         with _progress(args.progress_log) as progress:
             files = api.verify(args.transcript, args.scans, args.out, config, progress)

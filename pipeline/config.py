@@ -47,6 +47,10 @@ class PreprocessConfig:
     sheet_min_area: float = 0.3
     #: A sheet whose corners are all within this many degrees of 90° is taken as already flat.
     sheet_max_corner_deg: float = 1.5
+    #: A "sheet" with a corner farther than this from 90°, or with opposite sides differing by
+    #: more than the factor ``sheet_min_side_ratio``, is a shadow's outline, not a sheet in view.
+    sheet_max_perspective_deg: float = 15.0
+    sheet_min_side_ratio: float = 0.85
     #: Replace coloured (stamp, pen) ink by paper, so the typed text is read alone.
     ink_separation: bool = True
     #: Colour farther than this (Lab a*b* units) from any typed-ink-on-paper mixture is foreign ink.
@@ -80,9 +84,10 @@ class PreprocessConfig:
     rescale_tolerance: float = 1.5
     max_upscale: float = 3.0
     max_megapixels: float = 40.0
-    #: ``sauvola``, ``wolf``, ``otsu``, or ``none`` to give Tesseract the grayscale image (it then
-    #: binarizes itself, with its own Otsu).
-    binarize: str = "sauvola"
+    #: ``none`` gives Tesseract the cleaned grayscale image to binarize itself
+    #: (``OcrConfig.thresholding_method``); ``sauvola``, ``wolf`` or ``otsu`` binarize here. On the
+    #: flattened page Tesseract's own Otsu read best (bench/RESULTS.md, "OCR quality").
+    binarize: str = "none"
     #: Local-threshold window (Sauvola, Wolf): about two line heights of typescript.
     window_mm: float = 4.0
     #: Sauvola/Wolf ``k``: larger keeps fewer faint pixels as ink.
@@ -256,6 +261,8 @@ class ReportConfig:
     #: Longest side of a stored page image, in pixels; larger scans are scaled down (boxes keep
     #: input-pixel coordinates, the viewer scales them). 2400 px is A4 at about 200 dpi.
     max_image_side: int = 2400
+    #: Exports of the OCR result written beside the report: any of ``page-xml``, ``alto``, ``hocr``.
+    exports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class Preprocessed:
     coordinates; ``pipeline.geometry.map_box`` applies it to boxes.
     """
 
-    pixels: np.ndarray  # uint8, (H, W), 0 = ink, 255 = paper
+    pixels: np.ndarray  # uint8, (H, W): grayscale or black-and-white, dark ink on light paper
     dpi: float  # effective resolution of ``pixels``
     to_input: np.ndarray  # float64 (3, 3)
     skew_deg: float  # skew found on the input, degrees, counter-clockwise positive
@@ -289,8 +289,13 @@ class Flag:
 
 @dataclass(frozen=True)
 class PageResult:
+    """A page as read: the OCR, the elements found, and its image as the report shows it."""
+
     ocr: OcrPage
     regions: tuple[Region, ...] = ()
+    #: The page image encoded for the report (``ReportConfig.image_format``), made by the worker
+    #: that decoded the page so that the report need not decode it again.
+    preview: bytes | None = None
 
 
 @dataclass(frozen=True)

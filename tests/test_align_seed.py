@@ -51,9 +51,7 @@ def test_readings_are_flagged_with_the_scan_text(flags):
         if any(_key(published) in _key(f.transcript_text or "") and _key(reading) in _key(f.scan_text or "")
                for f in serious)
     ]
-    # Six of eight today: on this facsimile Tesseract reads `вщ` as `вц` (the same as the
-    # transcription, so no difference to find) and `зажгла` with confidence 30 (flagged low).
-    assert len(found) >= 6, found
+    assert len(found) == len(READINGS), set(READINGS) - set(found)
 
 
 @pytest.mark.slow

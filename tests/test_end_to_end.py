@@ -162,3 +162,19 @@ def test_a_transcript_in_another_script_than_the_ocr_language_is_refused(tmp_pat
     assert done.returncode == 2, done.stderr
     assert "Latin script" in done.stderr and "--lang" in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_exports_are_written_beside_the_report(tmp_path):
+    done = scanproof("verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS / "page-2.png"),
+                     "--out", str(tmp_path), "--export", "page-xml,alto,hocr", "--cache", str(tmp_path / "c"))
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert any(n.endswith("page.xml") for n in names) and any(n.endswith("alto.xml") for n in names)
+    assert any(n.endswith(".hocr") or n.endswith(".html") for n in names), names
+
+
+def test_an_unknown_export_is_refused_before_any_ocr(tmp_path):
+    done = scanproof("verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS), "--out", str(tmp_path),
+                     "--export", "docx")
+    assert done.returncode == 1 and "docx" in done.stderr and done.stderr.count("\n") == 1
+    assert not any(tmp_path.iterdir())

@@ -129,7 +129,7 @@ def test_sheet_found_and_warped_flat_in_a_photo() -> None:
     gray = cv2.cvtColor(page.rgb, cv2.COLOR_RGB2GRAY)
     corners = np.array([[60, 40], [880, 90], [900, 1230], [30, 1180]], dtype=np.float64)
     photo = _on_table(gray, corners, (960, 1280))
-    found = find_sheet(photo, 0.3, 1.5)
+    found = find_sheet(photo, 0.3, 1.5, 15.0, 0.85)
     assert found is not None
     assert np.abs(found - corners).max() <= 8
     flat, back = warp_sheet(photo, found)
@@ -140,7 +140,7 @@ def test_sheet_found_and_warped_flat_in_a_photo() -> None:
 
 def test_flatbed_scan_is_not_warped() -> None:
     page = render(LINES, dpi=100, angle_deg=2.0)
-    assert find_sheet(cv2.cvtColor(page.rgb, cv2.COLOR_RGB2GRAY), 0.3, 1.5) is None
+    assert find_sheet(cv2.cvtColor(page.rgb, cv2.COLOR_RGB2GRAY), 0.3, 1.5, 15.0, 0.85) is None
 
 
 def test_photo_through_the_pipeline_keeps_word_positions() -> None:
@@ -151,7 +151,8 @@ def test_photo_through_the_pipeline_keeps_word_positions() -> None:
     labels = cv2.warpPerspective(page.labels, cv2.getPerspectiveTransform(
         np.float32([[0, 0], [gray.shape[1], 0], [gray.shape[1], gray.shape[0]], [0, gray.shape[0]]]),
         corners.astype(np.float32)), (960, 1280), flags=cv2.INTER_NEAREST)
-    pre = preprocess(_page(np.repeat(photo[:, :, None], 3, axis=2), 100.0), PreprocessConfig())
+    # Binarized, so that "ink" is crisp enough to check positions by.
+    pre = preprocess(_page(np.repeat(photo[:, :, None], 3, axis=2), 100.0), PreprocessConfig(binarize="sauvola"))
     assert "sheet" in pre.steps
     h, w = pre.pixels.shape
     back = cv2.warpPerspective(labels, pre.to_input, (w, h), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
@@ -212,3 +213,17 @@ def test_low_resolution_page_is_enlarged_and_boxes_scale_back() -> None:
     assert w > 1.5 * page.rgb.shape[1]
     assert pre.dpi > 150
     assert geometry.map_box((0, 0, w, h), pre.to_input) == (0, 0, page.rgb.shape[1], page.rgb.shape[0])
+
+
+def test_page_scanned_sideways_is_turned_upright() -> None:
+    page = render(seed_lines("Беседовал сегодня", 24), dpi=150)
+    sideways = np.ascontiguousarray(np.rot90(page.rgb))  # a quarter turn counter-clockwise
+    labels = np.ascontiguousarray(np.rot90(page.labels))
+    pre = preprocess(_page(sideways, 150.0), PreprocessConfig(orientation=True, binarize="sauvola"))
+    assert "orientation:90" in pre.steps
+    assert pre.pixels.shape[0] > pre.pixels.shape[1]
+    h, w = pre.pixels.shape
+    back = cv2.warpPerspective(labels, pre.to_input, (w, h), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
+    ink = pre.pixels < 128
+    assert ink[back > 0].mean() >= 0.6
+    assert ink[back == 0].mean() <= 0.02

@@ -5,7 +5,9 @@
 2. Words that occur once on each side anchor the two texts (``anchors``). OCR lines that anchor, as a
    block, somewhere else than where the OCR read them (a header column, a marginal note) are moved to
    the transcription's order and the texts are anchored again.
-3. The text between consecutive anchors is aligned with rapidfuzz's Levenshtein opcodes: the cost is
+3. The text between consecutive anchors is aligned words first (rapidfuzz's Indel opcodes on word
+   lists, then a pairing of the unequal words by similarity, with splits and joins), and only paired
+   words character by character (Levenshtein opcodes): a dropped line stays whole, and the cost is
    that of the gaps, never the whole document squared.
 4. From the character alignment come the metrics (overall, per page, per transcript line) and the
    differences, each widened to whole words on both sides, which ``classify`` turns into flags.
@@ -172,7 +174,7 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
 
 def translation_index(translation: str) -> frozenset[str]:
     """Every run of up to ``_MAX_RUNS`` consecutive letter/digit runs of the translation, joined
-    and lower-cased (``No. 147`` gives ``no``, ``147`` and ``no147``), to look readings up in."""
+    and lower-cased (``No. 415`` gives ``no``, ``415`` and ``no415``), to look readings up in."""
     runs = re.findall(r"[^\W_]+", translation.lower())
     return frozenset("".join(runs[k : k + n])
                      for n in range(1, _MAX_RUNS + 1) for k in range(len(runs) - n + 1))
@@ -245,7 +247,7 @@ def _moved_lines(
         # A block whose lines also hold chain anchors is interleaved with the main text, not moved.
         if any(k in chain_lines for k in range(first, last + 1)):
             continue
-        # Lines without any anchor (``№ 122``) next to the block go with it.
+        # Lines without any anchor (``№ 17``) next to the block go with it.
         while first > 0 and first - 1 not in anchored_lines:
             first -= 1
         while last + 1 < n_lines and last + 1 not in anchored_lines:

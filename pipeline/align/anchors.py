@@ -29,7 +29,7 @@ Anchor = tuple[int, int]  # (index in a, index in b)
 def anchor_key(token: str, min_chars: int) -> str | None:
     """The key under which a word can anchor: letters and digits, case-folded; None if too short.
 
-    Numbers anchor from three digits on (``122``, ``1963``): they are rarer than words that short.
+    Numbers anchor from three digits on (``415``, ``1958``): they are rarer than words that short.
     """
     key = "".join(c for c in token.casefold() if c.isalnum())
     return key if len(key) >= min_chars or (len(key) >= 3 and key.isdigit()) else None

@@ -9,7 +9,10 @@ there, summed from general signals and squashed to 0–1:
 - the dictionary (pymorphy3): a transcription word that is no Russian word form while the OCR's
   reading is one is suspicious, and the reverse points at the OCR;
 - the kind of token: digits, dates and numbers, proper names and abbreviations weigh more;
-  differences of case or punctuation alone weigh less;
+  differences of case or punctuation alone, letters read as marks or digits, words split apart and
+  letters lost to faint print weigh less (OCR does that, transcribers do not);
+- the document itself: a year that fits its other dates beats one that does not, and the translation
+  bears out one reading of a number, name or code (romanized) rather than the other;
 - for text only the scan has (``omission``): whether the OCR read it clearly as words, and whether it
   is the handwriting or stamp text that the transcription gives as markup, or text moved elsewhere;
 - for text only the transcription has (``insertion``): whether it repeats the word before it.
@@ -26,9 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pymorphy3
 from rapidfuzz import fuzz, process
 
+from pipeline import lexicon
 from pipeline.align.align import Alignment, Difference, Edit, transliterate
 from pipeline.align.metrics import distance, opcodes
 from pipeline.config import AlignConfig
@@ -57,7 +60,7 @@ _TRANSLATION_AGREES = 3.0  # an OCR misreading that spells what the translator s
 _TRANSLATION_DISAGREES = -2.0
 _YEAR_FITS = 1.0
 _YEAR_ODD = -2.5
-#: Years apart that still "fit" a document's other dates (a record of 1963 cites 1962).
+#: Years apart that still "fit" a document's other dates (a record of one year cites the year before).
 _YEAR_SLACK = 1
 _GARBLED = -1.2  # the OCR reading shares little with the transcription: a misread, not a typo
 _OMITTED_WORDS = 1.8  # scale of "the OCR read dictionary words there"
@@ -68,7 +71,7 @@ _DOUBLED = 2.2
 _UNREAD = -0.8  # transcription text the OCR shows nothing for: more often missed than invented
 
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
-#: A year: four digits from 1000 to 2099 standing alone, or the last part of a date like 5.4.63.
+#: A year: four digits from 1000 to 2099 standing alone, or the last part of a date like 12.3.58.
 _YEAR = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})(?!\d)|\b\d{1,2}\.\d{1,2}\.(\d{2})(?!\d)")
 _DATE_LIKE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}")
 _NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Abbr", "Trad"}
@@ -97,18 +100,21 @@ def find_divergences(alignment: Alignment, config: AlignConfig) -> list[Flag]:
     """
     habits = Counter(e for d in alignment.differences for e in d.edits)
     years = document_years(alignment.transcript.text)
-    omitted = [d.ocr_text.lower() for d in alignment.differences if d.ocr_text and not d.transcript_text]
-    added = [d.transcript_text.lower() for d in alignment.differences if d.transcript_text and not d.ocr_text]
+    # Words on one side against nothing or punctuation on the other: the punctuation left behind by a
+    # dropped word (``успешно.`` against ``.``) does not make it a misreading.
+    words_in = [(bool(_alnum(d.transcript_text)), bool(_alnum(d.ocr_text))) for d in alignment.differences]
+    omitted = [d.ocr_text.lower() for d, w in zip(alignment.differences, words_in, strict=True) if w == (0, 1)]
+    added = [d.transcript_text.lower() for d, w in zip(alignment.differences, words_in, strict=True)
+             if w == (1, 0)]
     markup = [m.lower() for m in alignment.markup_texts]
     flags = []
-    for d in alignment.differences:
-        if d.transcript_text and d.ocr_text:
-            flags.append(_divergence(d, habits, years, alignment.translation_keys, config))
-        elif d.ocr_text:
-            flags.append(_omission(d, markup, added, config))
-        elif d.transcript_text:
+    for d, (t_words, o_words) in zip(alignment.differences, words_in, strict=True):
+        if t_words and not o_words:
             flags.append(_insertion(d, omitted, config))
-    flags = [f for f in flags if f is not None]
+        elif o_words and not t_words:
+            flags.append(_omission(d, markup, added, config))
+        else:
+            flags.append(_divergence(d, habits, years, alignment.translation_keys, config))
     folded = alignment.transcript.counts["yo"] + alignment.ocr.counts["yo"]
     if folded:
         flags.append(Flag(
@@ -135,7 +141,7 @@ def severity(score: float, config: AlignConfig) -> Severity:
 @lru_cache(maxsize=1 << 16)
 def is_word_form(word: str) -> bool:
     """Whether ``word`` (Cyrillic letters, maybe hyphenated) is in pymorphy3's Russian dictionary."""
-    return _morph().word_is_known(word.lower())
+    return lexicon.russian().word_is_known(word.lower())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -143,12 +149,9 @@ def is_proper_name(word: str) -> bool:
     """A capitalised word the dictionary knows as a name, surname, place or abbreviation."""
     if not word[:1].isupper():
         return False
-    return any(_NAME_TAGS & p.tag.grammemes for p in _morph().parse(word) if p.score >= 0.1)
+    return any(_NAME_TAGS & p.tag.grammemes for p in lexicon.russian().parse(word) if p.score >= 0.1)
 
 
-@lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
 
 
 # --- the three kinds --------------------------------------------------------------------------
@@ -216,7 +219,7 @@ def _shape_terms(t: str, o: str, unexplained: set[Edit], n_edits: int) -> list[t
 
 def _translation_terms(d: Difference, scan: str, translation: frozenset[str]) -> list[tuple[float, str]]:
     """Which reading the translation bears out, for numbers, names and codes (romanized, with the
-    next or previous word when the reading alone is too common, as in ``№ 147`` against ``2 147``)."""
+    next or previous word when the reading alone is too common, as in ``№ 415`` against ``2 415``)."""
     if not translation:
         return []
     for t, s in ((d.transcript_text, scan), (f"{d.transcript_text} {d.after}", f"{scan} {d.after}"),
@@ -233,7 +236,7 @@ def _translation_terms(d: Difference, scan: str, translation: frozenset[str]) ->
 
 def _in_translation(text: str, translation: frozenset[str]) -> bool:
     """Whether the romanized ``text`` is in the translation, allowing a Russian case ending (one or two
-    letters) that the English form lacks (``Андропову`` / ``Andropov``)."""
+    letters) that the English form lacks (``Петрову`` / ``Petrov``)."""
     key = transliterate(text)
     if len(key) < 2 or key.isalpha() and len(key) < 3:
         return False
@@ -250,7 +253,7 @@ def _kind(c: str) -> str:
 
 
 def document_years(text: str) -> Counter[int]:
-    """Years mentioned in ``text`` (``1963``, or the ``63`` of ``5.4.63``), as full or two-digit."""
+    """Years mentioned in ``text`` (``1958``, or the ``58`` of ``12.3.58``), as full or two-digit."""
     return Counter(_years(text))
 
 
@@ -426,8 +429,8 @@ def _token_terms(d: Difference) -> list[tuple[float, str]]:
 
 
 def _is_code(word: str) -> bool:
-    """An abbreviation or reference code: two or more capitals in a row (``УВИ``, ``ЦК``), or letters
-    mixed with digits (``4-вщ``)."""
+    """An abbreviation or reference code: two or more capitals in a row (``МИД``, ``ГДР``), or letters
+    mixed with digits (``2-к``)."""
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return False
@@ -466,14 +469,15 @@ def _matches_any(text: str, others: Sequence[str], threshold: float = 75.0) -> b
     or part of one."""
     key = _alnum(text)
     if len(key) < 3:
-        # Too short for a fuzzy match (a sheet number such as ``38``): only the same characters count.
+        # Too short for a fuzzy match (a sheet number such as ``51``): only the same characters count.
         return bool(key) and any(key == _alnum(other) for other in others)
     return process.extractOne(text.lower(), [o for o in others if len(o) >= 3], scorer=fuzz.partial_ratio,
                               score_cutoff=threshold) is not None
 
 
 def _alnum(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
+    """The letters, digits and number signs of ``text``, lower-cased: what a reading says."""
+    return "".join(c for c in text.lower() if c.isalnum() or c == "№")
 
 
 def _show(c: str) -> str:

@@ -25,8 +25,8 @@ _CLUSTER = re.compile(rf"\r\n|(?:.(?:{_EXTEND}|\u200d.)*)", re.S)
 _HAS_EXTEND = re.compile(rf"{_EXTEND}|\u200d|\r\n")
 #: First code point of the private-use plane used to stand in for multi-character clusters.
 _PRIVATE = 0xF0000
-#: A word for WER: letters/digits, with inner punctuation that belongs to the word (``5.4.63``,
-#: ``А.И.Микоян``, ``так-же``), as Unicode word segmentation (UAX #29) and dinglehopper have it.
+#: A word for WER: letters/digits, with inner punctuation that belongs to the word (``12.3.58``,
+#: ``С.П.Петров``, ``из-за``), as Unicode word segmentation (UAX #29) and dinglehopper have it.
 _WORD = re.compile(r"\w+(?:[.,'’:\-]\w+)*")
 
 

@@ -6,7 +6,7 @@ difference left afterwards is one a reader would see on the page. Each rule is n
 - ``markup``: editorial markup (handwriting, stamps, sheet numbers, notes) is cut out of the typed
   text; it is checked against the page's regions elsewhere.
 - ``nfc``: Unicode NFC, so that ``й`` typed as ``и`` + combining breve equals the composed letter.
-- ``hyphenation``: a word broken at a line end (``госу-`` + newline + ``дарство``) is joined.
+- ``hyphenation``: a word broken at a line end (``прави-`` + newline + ``тельство``) is joined.
 - ``quotes``: „“ «» ‘’ ″ and the like become ``"`` or ``'``.
 - ``dashes``: hyphen, en and em dashes, minus become ``-``.
 - ``numero``: ``№``, ``N``, ``No`` before a number become ``№ ``.
@@ -160,7 +160,7 @@ def _nfc(text: str, origin: np.ndarray) -> tuple[str, np.ndarray, int]:
 
 def _fix_confusables(text: str) -> tuple[str, int]:
     """Cyrillic letters for Latin look-alikes in Cyrillic words (and look-alike-only words when the
-    text is mostly Cyrillic, since there an all-look-alike word such as ``OPO`` is Cyrillic too)."""
+    text is mostly Cyrillic, since there an all-look-alike word such as ``MOCKBA`` is Cyrillic too)."""
     letters = _LETTERS.findall(text)
     n_letters = sum(len(w) for w in letters)
     n_cyrillic = len(_CYRILLIC.findall(text))

@@ -27,6 +27,7 @@ import pymorphy3
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from pipeline import lexicon
 from pipeline.checks.confusion import confusion_pairs, look_alike_swaps
 from pipeline.errors import MissingDependencyError
 
@@ -44,15 +45,12 @@ def latin_key(text: str) -> str:
     return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
 
-@cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
 
 
 @lru_cache(maxsize=65536)
 def _parses(word: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
     """The dictionary's four likeliest readings of ``word`` (a name recurs: parse it once)."""
-    return tuple(_morph().parse(word)[:4])
+    return tuple(lexicon.russian().parse(word)[:4])
 
 
 @cache
@@ -166,7 +164,7 @@ def lemmas(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def is_known(word: str) -> bool:
     """True when the Russian dictionary knows ``word`` (any case)."""
-    return bool(_morph().word_is_known(word.lower()))
+    return bool(lexicon.russian().word_is_known(word.lower()))
 
 
 @lru_cache(maxsize=65536)

@@ -307,7 +307,7 @@ def describe(element: Element, px_per_mm: float) -> dict[str, float]:
         "cut": float(element.cut),
         "hue_deg": element.hue,
     }
-    return {k: round(v, 3) for k, v in features.items()}
+    return {k: round(float(v), 3) for k, v in features.items()}
 
 
 def classify(features: dict[str, float], config: LayoutConfig) -> tuple[str, float] | None:

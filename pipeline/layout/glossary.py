@@ -1,6 +1,6 @@
 """The bilingual glossary of stamp words: what a stamp says, in the scan's and the note's language.
 
-A stamp reads ``РАССЕКРЕЧЕНО`` on the scan and ``[Stamp]: Declassified`` in the transcription;
+A stamp reads ``СЕКРЕТНО`` on the scan and ``[Stamp]: Secret`` in the transcription;
 both map to the same glossary entry, which is how a stamp is matched to its note across languages.
 """
 
@@ -13,6 +13,10 @@ from importlib import resources
 
 import yaml
 from rapidfuzz import fuzz
+
+#: A text at least this similar (0–1, ``lookup``) to a glossary form is taken as naming its entry:
+#: OCR of a worn stamp loses a letter or two of a long word ("КОНФИДЕНЦИАЛЬН0" scores 0.97).
+NAMES_MIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ def glossary() -> tuple[StampWord, ...]:
 
 
 def normalise(text: str) -> str:
-    """Lower-case letters, digits and single spaces only (``"РАССЕКРЕЧЕНО."`` → ``"рассекречено"``)."""
+    """Lower-case letters, digits and single spaces only (``"КОПИЯ ВЕРНА."`` → ``"копия верна"``)."""
     return " ".join(re.findall(r"\w+", text.lower().replace("ё", "е")))
 
 
@@ -40,7 +44,7 @@ def lookup(text: str) -> tuple[str, float]:
     """The glossary entry whose form is most similar to a part of ``text``, and that similarity 0–1.
 
     Similarity is rapidfuzz's ``partial_ratio`` (best-matching substring), so a stamp reading with
-    OCR noise round the word (``"| РАССЕКРЕЧЕНО 7"``) still finds its entry. Forms shorter than four
+    OCR noise round the word (``"| КОНФИДЕНЦИАЛЬНО 7"``) still finds its entry. Forms shorter than four
     characters must match whole words, else every text would contain them. ``("", 0.0)`` when
     ``text`` has no letters.
     """

@@ -22,7 +22,6 @@ class InkMasks:
     hue: np.ndarray  # float32 Lab hue in degrees 0–360 (meaningful where ``coloured``)
     chroma: np.ndarray  # float32 Lab chroma, 0–~130
     lightness: np.ndarray  # float32 Lab lightness, 0–255
-    paper_rgb: tuple[float, float, float]  # the paper's colour, 0–255 per channel
 
 
 def mm_to_px(mm: float, dpi: float) -> int:
@@ -112,4 +111,4 @@ def ink_masks(
                                         block_px | 1, 20) > 0
     # Pale marks (pencil shading, show-through from the back of the sheet) are not ink we judge.
     dark = below_local & (lightness < 190) & ~coloured
-    return InkMasks(coloured, dark, hue, chroma_px, lightness, paper)
+    return InkMasks(coloured, dark, hue, chroma_px, lightness)

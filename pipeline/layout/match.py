@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from pipeline.config import LayoutConfig
-from pipeline.layout.glossary import lookup, normalise
+from pipeline.layout.glossary import NAMES_MIN, lookup, normalise
 from pipeline.model import Flag, Markup, MarkupKind, Region, Section, Severity, Span, Transcript
 
 #: Markup kinds matched against the scan, and the region kind each prefers.
@@ -30,8 +30,6 @@ _PREFERRED_REGION = {
 #: Markup whose place in the text says little about the element's place on the page: editors put
 #: stamp notes at the top or the bottom of a section, and there is one signature block.
 _PLACED_FREELY = (MarkupKind.STAMP, MarkupKind.SIGNATURE)
-#: Similarity at which two stamp texts are taken to name the same glossary word.
-_GLOSSARY_MIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -135,7 +133,7 @@ def text_similarity(found: Found, mark: Mark) -> float:
         return 0.0
     if mark.kind == MarkupKind.STAMP:
         (scan_key, scan_sim), (mark_key, mark_sim) = lookup(scan), lookup(marked)
-        if scan_key and scan_key == mark_key and min(scan_sim, mark_sim) >= _GLOSSARY_MIN:
+        if scan_key and scan_key == mark_key and min(scan_sim, mark_sim) >= NAMES_MIN:
             return 1.0
     if mark.kind == MarkupKind.MARGINAL_NUMBER:
         digits = re.findall(r"\d+", scan)

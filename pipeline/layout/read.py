@@ -15,7 +15,7 @@ import numpy as np
 
 from pipeline.config import LayoutConfig
 from pipeline.errors import TesseractFailedError
-from pipeline.layout.glossary import lookup
+from pipeline.layout.glossary import NAMES_MIN, lookup
 from pipeline.layout.ink import colour_ink_image, mm_to_px
 from pipeline.layout.shapes import frame_band, frame_tilt, ring_bands
 from pipeline.model import PageImage, Region
@@ -24,8 +24,6 @@ from pipeline.ocr.reading import parse_tsv
 
 #: Stamp and note letters are 3–8 mm high: 200 dpi reads them as well as 300 and in half the time.
 _READ_DPI = 200.0
-#: A stamp reading at least this similar (0–1) to a glossary word is taken as naming it.
-_GLOSSARY_MIN = 0.7
 #: Margin of paper kept round an element when it is cropped for reading (mm).
 _MARGIN_MM = 2.0
 
@@ -108,7 +106,7 @@ def read_rotated(image: np.ndarray, dpi: float, config: LayoutConfig,
     def score(r: tuple[str, float, float]) -> tuple[float, float]:
         similarity = lookup(r[0])[1]
         letters = sum(ch.isalnum() for ch in r[0])
-        return (similarity if similarity >= _GLOSSARY_MIN else 0.0), r[1] * letters
+        return (similarity if similarity >= NAMES_MIN else 0.0), r[1] * letters
 
     base = level_deg or 0.0
     best = max((reading(base + turn) for turn in (0.0, 90.0, 180.0, 270.0)), key=score)

@@ -53,7 +53,8 @@ def preprocess(page: PageImage, config: PreprocessConfig) -> Preprocessed:
 
     if config.sheet:
         corners = find_sheet(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), config.sheet_min_area,
-                             config.sheet_max_corner_deg)
+                             config.sheet_max_corner_deg, config.sheet_max_perspective_deg,
+                             config.sheet_min_side_ratio)
         if corners is not None:
             rgb, m = warp_sheet(rgb, corners)
             back.append(m)

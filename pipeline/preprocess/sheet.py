@@ -19,12 +19,17 @@ from pipeline.preprocess.binarize import otsu
 _SEARCH_PX = 800
 
 
-def find_sheet(gray: np.ndarray, min_area: float, max_corner_deg: float) -> np.ndarray | None:
+def find_sheet(gray: np.ndarray, min_area: float, max_corner_deg: float, max_perspective_deg: float,
+               min_side_ratio: float) -> np.ndarray | None:
     """Corners of the sheet in ``gray`` (4×2 float, clockwise from top-left), or None.
 
-    None when no bright quadrilateral covers at least ``min_area`` (0–1) of the image, or when it
-    is already a rectangle, every corner within ``max_corner_deg`` of 90°: a flatbed scan or a
-    square-on photo, which only needs the deskew step.
+    None when no bright quadrilateral covers at least ``min_area`` (0–1) of the image; when it is
+    already a rectangle, every corner within ``max_corner_deg`` of 90° (a flatbed scan or a
+    square-on photo, which only needs the deskew step); and when it is no plausible view of a
+    sheet: a corner more than ``max_perspective_deg`` off 90°, or opposite sides whose lengths
+    differ by more than the factor ``min_side_ratio`` (0–1). A shadow across the sheet cuts the
+    bright region and gives such shapes; warping them would wreck the page, leaving it alone
+    does not.
     """
     h, w = gray.shape
     f = _SEARCH_PX / max(h, w)
@@ -43,7 +48,11 @@ def find_sheet(gray: np.ndarray, min_area: float, max_corner_deg: float) -> np.n
     if len(quad) != 4:
         return None
     corners = _order(quad.reshape(4, 2).astype(np.float64) / f)
-    if _is_rectangle(corners, max_corner_deg):
+    if _is_rectangle(corners, max_corner_deg) or not _is_rectangle(corners, max_perspective_deg):
+        return None
+    sides = [float(np.linalg.norm(corners[(i + 1) % 4] - corners[i])) for i in range(4)]
+    if min(sides[0], sides[2]) < min_side_ratio * max(sides[0], sides[2]) or \
+            min(sides[1], sides[3]) < min_side_ratio * max(sides[1], sides[3]):
         return None
     return corners
 

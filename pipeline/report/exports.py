@@ -189,6 +189,14 @@ def hocr(report: DocumentReport) -> bytes:
     return _serialise(root, XHTML_NS)
 
 
+def require_export_formats(formats: Sequence[str]) -> None:
+    """Raise ``BadArgumentsError`` naming any format not in ``EXPORT_FORMATS``."""
+    unknown = sorted(set(formats) - set(EXPORT_FORMATS))
+    if unknown:
+        raise BadArgumentsError(f"unknown export format {', '.join(unknown)}; "
+                                f"choose from {', '.join(EXPORT_FORMATS)}")
+
+
 def write_exports(
     report: DocumentReport,
     out_dir: Path,
@@ -200,10 +208,7 @@ def write_exports(
     boxes are in input pixels (the report's own page images may be scaled down). Raises
     ``BadArgumentsError`` for an unknown format.
     """
-    unknown = sorted(set(formats) - set(EXPORT_FORMATS))
-    if unknown:
-        raise BadArgumentsError(f"unknown export format {', '.join(unknown)}; "
-                                f"choose from {', '.join(EXPORT_FORMATS)}")
+    require_export_formats(formats)
     folder = out_dir / "exports"
     written: list[Path] = []
     for page in report.pages if set(formats) & {"page-xml", "alto"} else ():

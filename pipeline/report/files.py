@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline.config import ReportConfig
 from pipeline.errors import OutputError
-from pipeline.model import OcrPage
+from pipeline.model import OcrPage, PageResult
 from pipeline.report.json import page_image_name
 
 
@@ -84,8 +85,21 @@ def _frame_numbers(pages: Sequence[OcrPage]) -> list[int]:
     return frames
 
 
+def encode_pixels(rgb: np.ndarray, config: ReportConfig) -> bytes:
+    """A page (RGB ``uint8``, (H, W, 3)) encoded for the report, longest side ≤ ``config.max_image_side``.
+
+    WebP's ``method=2`` is twice as fast as its default for 5% more bytes; the page images are
+    encoded once per page of every run, beside Tesseract.
+    """
+    page = Image.fromarray(rgb)
+    page.thumbnail((config.max_image_side, config.max_image_side), Image.Resampling.BILINEAR)
+    buf = io.BytesIO()
+    page.save(buf, format=config.image_format.upper(), quality=config.image_quality, method=2)
+    return buf.getvalue()
+
+
 def encode_page_image(source: Path, frame: int, config: ReportConfig) -> bytes | None:
-    """The page image re-encoded for the report (RGB, longest side ≤ ``config.max_image_side``).
+    """The page image of a file re-encoded for the report (see ``encode_pixels``).
 
     Returns None when Pillow cannot read the file (a PDF page, a moved file): the report then shows
     the page's boxes without the scan behind them.
@@ -94,23 +108,21 @@ def encode_page_image(source: Path, frame: int, config: ReportConfig) -> bytes |
         with Image.open(source) as im:
             for i, img in enumerate(ImageSequence.Iterator(im)):
                 if i == frame:
-                    page = img.convert("RGB")
-                    break
-            else:
-                return None
+                    return encode_pixels(np.asarray(img.convert("RGB")), config)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
-    page.thumbnail((config.max_image_side, config.max_image_side), Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    page.save(buf, format=config.image_format.upper(), quality=config.image_quality)
-    return buf.getvalue()
+    return None
 
 
-def write_page_images(pages: Sequence[OcrPage], out_dir: Path, config: ReportConfig) -> dict[int, str | None]:
-    """Write each page's image into ``out_dir/pages/``; page number → relative path (None: no image)."""
+def write_page_images(pages: Sequence[PageResult], out_dir: Path, config: ReportConfig) -> dict[int, str | None]:
+    """Write each page's image into ``out_dir/pages/``; page number → relative path (None: no image).
+
+    A page that carries its ``preview`` (encoded where it was read) is written as it is.
+    """
     names: dict[int, str | None] = {}
-    for page, frame in zip(pages, _frame_numbers(pages), strict=True):
-        data = encode_page_image(Path(page.image), frame, config)
+    for result, frame in zip(pages, _frame_numbers([p.ocr for p in pages]), strict=True):
+        page = result.ocr
+        data = result.preview or encode_page_image(Path(page.image), frame, config)
         names[page.index] = None
         if data is not None:
             names[page.index] = page_image_name(page.index, config.image_format)

@@ -94,13 +94,14 @@ def needle_ranges(text: str, needles: Iterable[tuple[str, str]]) -> list[Range]:
     return out
 
 
-def confidence_class(confidence: float) -> str:
-    """CSS class of an OCR word's confidence (Tesseract's 0–100): low below 60, mid below 85."""
+def confidence_class(confidence: float) -> str | None:
+    """CSS class of an OCR word's confidence (Tesseract's 0–100): low below 60, mid below 85;
+    None for a confident word, which is left unmarked (most words are; the report stays lighter)."""
     if confidence < 60:
         return "conf-low"
     if confidence < 85:
         return "conf-mid"
-    return "conf-high"
+    return None
 
 
 def words_in(words: Sequence[OcrWord], box: BBox) -> list[OcrWord]:
@@ -111,7 +112,7 @@ def words_in(words: Sequence[OcrWord], box: BBox) -> list[OcrWord]:
 
 
 def confidence_ranges(ocr_text: str, words: Sequence[OcrWord]) -> list[Range]:
-    """Ranges shading each token of ``ocr_text`` by the confidence of the OCR word it came from.
+    """Ranges marking each doubtful token of ``ocr_text`` by the confidence of its OCR word.
 
     Tokens (runs of non-space) are matched to ``words`` in order by their text; a token with no
     matching word ahead (the aligner may re-space the OCR text) is left unshaded.
@@ -122,6 +123,8 @@ def confidence_ranges(ocr_text: str, words: Sequence[OcrWord]) -> list[Range]:
         j = next((i for i in range(k, len(words)) if words[i].text == m.group()), None)
         if j is None:
             continue
-        out.append((m.start(), m.end(), confidence_class(words[j].confidence)))
+        cls = confidence_class(words[j].confidence)
+        if cls is not None:
+            out.append((m.start(), m.end(), cls))
         k = j + 1
     return out

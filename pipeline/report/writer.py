@@ -83,7 +83,7 @@ def write_report(
     """
     config = config or ReportConfig()
     flags = identify_flags(report.flags, report.lines)
-    images = write_page_images([p.ocr for p in report.pages], out_dir, config)
+    images = write_page_images(report.pages, out_dir, config)
     exported = write_exports(report, out_dir, exports)
     data = report_json(report, images=images, flags=flags)
     html = render_report(build_view(report, flags, images))

@@ -30,7 +30,7 @@
     if (decision === null || (decisions[id] && decisions[id].decision === decision)) delete decisions[id];
     else decisions[id] = { decision: decision, at: new Date().toISOString() };
     saveDecisions();
-    showDecision(cardOf(id));
+    if (cardOf(id)) showDecision(cardOf(id));
     updateProgress();
     applyFilters();
   }
@@ -120,7 +120,8 @@
     }
     if ($("#show-flags").checked) {
       for (const f of data.flags) {
-        if (f.page !== view.page || !f.bbox || cardOf(f.id).hidden) continue;
+        const card = cardOf(f.id);
+        if (f.page !== view.page || !f.bbox || !card || card.hidden) continue;
         const box = rect(f.bbox, "flag " + f.severity + (f.id === view.selected ? " selected" : ""));
         box.dataset.id = f.id;
         box.setAttribute("id", "box-" + f.id);
@@ -168,6 +169,7 @@
   function selectFlag(id, fromKeyboard) {
     const f = flagsById.get(id);
     if (!f) return;
+    if (!cardOf(id)) addInfoCards();
     for (const c of $$("#cards .card[aria-selected=true]")) c.setAttribute("aria-selected", "false");
     const card = cardOf(id);
     card.setAttribute("aria-selected", "true");
@@ -190,7 +192,17 @@
     const next = at < 0 ? (delta > 0 ? 0 : cards.length - 1) : Math.max(0, Math.min(cards.length - 1, at + delta));
     selectFlag(cards[next].dataset.id, true);
   }
+  // Move the info cards from their inert template into the list, once.
+  function addInfoCards() {
+    const t = $("#info-cards");
+    if (!t || t.dataset.added) return;
+    t.dataset.added = "true";
+    const fresh = Array.from(t.content.children);
+    $("#cards").append(t.content);
+    for (const c of fresh) showDecision(c);
+  }
   function applyFilters() {
+    if ($("input[name=severity][value=info]").checked) addInfoCards();
     const kind = $("#filter-kind").value;
     const review = $("#filter-review").value;
     const sev = new Set($$("input[name=severity]:checked").map((i) => i.value));
@@ -271,7 +283,8 @@
   window.addEventListener("resize", () => { if (!view.selected) fit(); });
 
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest("input, select, textarea")) return;
+    // Keys typed into a list or a text field are theirs; a ticked checkbox keeps no keys.
+    if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest("select, textarea, input:not([type=checkbox])")) return;
     const keys = { j: () => step(1), k: () => step(-1), a: () => decide(view.selected, "accepted"),
       r: () => decide(view.selected, "rejected"), u: () => decide(view.selected, null),
       "+": () => zoomAt(1.25, viewer.clientWidth / 2, viewer.clientHeight / 2),
