@@ -18,7 +18,7 @@ from pipeline.config import Config
 from pipeline.model import PageResult, PageSource
 
 #: Bump when PageResult or anything it holds changes shape, so old entries are not unpickled.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def page_key(source: PageSource, config: Config, engine: str) -> str:

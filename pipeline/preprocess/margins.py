@@ -17,14 +17,16 @@ def margin_components(comps: InkComponents, border_min_px: int, blob_min_px: int
                       blob_fill: float) -> np.ndarray:
     """Boolean flag per component label (index 0, the paper, is False): border or hole.
 
-    A component that touches the image edge and spans at least ``border_min_px`` is a border; one
-    whose smaller side is at least ``blob_min_px`` and which fills at least ``blob_fill`` (0–1) of
-    its box is a hole or a blot.
+    A component that spans at least ``border_min_px`` and lies along the image edge for at least
+    half that is a border (a word touching the edge of a tight crop touches it only with a few
+    letter tips); one whose smaller side is at least ``blob_min_px`` and which fills at least
+    ``blob_fill`` (0–1) of its box is a hole or a blot.
     """
-    h, w = comps.shape
+    labels = comps.labels
     x, y, bw, bh, area = (comps.stats[:, i] for i in range(5))
-    touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
-    border = touches & (np.maximum(bw, bh) >= border_min_px)
+    edge = np.concatenate([labels[0, :], labels[-1, :], labels[:, 0], labels[:, -1]])
+    contact = np.bincount(edge, minlength=len(comps.stats))
+    border = (contact >= border_min_px / 2) & (np.maximum(bw, bh) >= border_min_px)
     blob = (np.minimum(bw, bh) >= blob_min_px) & (area >= blob_fill * bw * bh)
     drop = border | blob
     drop[0] = False
@@ -32,12 +34,12 @@ def margin_components(comps: InkComponents, border_min_px: int, blob_min_px: int
 
 
 def paint_paper(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``gray`` with the pixels of ``mask`` (non-zero, same shape), grown by 2 pixels, set to white.
+    """``gray`` with the pixels of ``mask`` (non-zero, same shape), grown by 4 pixels, set to white.
 
     The growth covers the anti-aliased rim of a border, lighter than the threshold but still a
     stroke to Tesseract.
     """
-    rim = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    rim = cv2.dilate(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     out = gray.copy()
     out[rim] = 255
     return out
