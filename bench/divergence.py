@@ -34,13 +34,13 @@ from pipeline.config import Config
 from pipeline.model import Flag, OcrPage, Severity, Transcript
 from pipeline.synth import make_document
 from pipeline.synth.corpus import sentence
+from pipeline.synth.noise import ocr_noise
 from pipeline.transcript import parse_transcript, read_transcript
 
 #: Planted kinds that the comparison with the scan is meant to find (the others concern the
 #: translation, or handwriting, which the layout checks match against the markup).
 SCAN_KINDS = {"digit_confusion", "letter_confusion", "dropped_word", "doubled_word", "dropped_line",
               "word_substitution", "date_slip"}
-OCR_CONFUSIONS = list(zip("дилнвоаеcш3б", "лнппнаоссщ86", strict=True))
 
 
 # --- part 1: recall and false alarms ------------------------------------------------------------
@@ -185,31 +185,6 @@ def prose(rng: np.random.Generator, n_chars: int) -> str:
     return "\n".join(lines)[:n_chars]
 
 
-def noisy(text: str, rng: np.random.Generator, rate: float = 0.03, line_events: int = 3) -> str:
-    """An OCR-like copy: ``rate`` of the characters substituted (often by look-alikes), dropped or
-    doubled, and ``line_events`` lines dropped or duplicated."""
-    lines = text.split("\n")
-    for _ in range(line_events):
-        k = int(rng.integers(len(lines)))
-        if rng.random() < 0.5 and len(lines) > 1:
-            del lines[k]
-        else:
-            lines.insert(k, lines[k])
-    out = []
-    look = dict(OCR_CONFUSIONS)
-    for c in "\n".join(lines):
-        r = rng.random()
-        if r < rate * 0.6:
-            out.append(look.get(c, chr(0x430 + int(rng.integers(32)))) if c != "\n" else c)
-        elif r < rate * 0.8:
-            continue
-        elif r < rate:
-            out += [c, c]
-        else:
-            out.append(c)
-    return "".join(out)
-
-
 def _measure(cmd: list[str]) -> tuple[float, float, str]:
     """Run ``cmd``; (wall seconds, peak RSS in MiB, stdout) of that process alone.
 
@@ -251,7 +226,7 @@ def cer_part(sizes: list[int]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             ref = prose(rng, size)
-            hyp = noisy(ref, rng)
+            hyp = ocr_noise(ref, rng)
             gt, ocr_txt = Path(tmp, "gt.txt"), Path(tmp, "ocr.txt")
             gt.write_text(ref, encoding="utf-8")
             ocr_txt.write_text(hyp, encoding="utf-8")

@@ -29,8 +29,9 @@ import numpy as np
 from pipeline import ingest
 from pipeline.align import text_metrics
 from pipeline.config import Config
+from pipeline.geometry import iou
 from pipeline.layout import detect_regions
-from pipeline.model import BBox, PageImage, PageSource
+from pipeline.model import PageImage, PageSource
 from pipeline.ocr import read_page
 from pipeline.preprocess import preprocess
 from pipeline.synth import SynthPage, make_document
@@ -39,12 +40,6 @@ KINDS = ("stamp", "handwriting", "signature")
 LEVELS = ("clean", "archival", "poor")
 
 
-def iou(a: BBox, b: BBox) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def synth_page(work: Path, seed: int, level: str, color: bool, stamps: bool = True) -> SynthPage:

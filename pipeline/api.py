@@ -108,13 +108,15 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     exception, so that the rest of the document still gets its report.
     """
     page = ingest.load_page(source, index, config.ingest)
-    regions = tuple(layout.detect_regions(page, config.layout))
-    pre = preprocess.preprocess(page, config.preprocess)
+    preview = encode_pixels(page.pixels, config.report)
     try:
+        regions = tuple(layout.detect_regions(page, config.layout))
+        pre = preprocess.preprocess(page, config.preprocess)
         ocr_page = ocr.read_page(page, pre, config.ocr)
     except TesseractFailedError as err:
-        ocr_page = OcrPage(index, str(source.path), page.width, page.height, pre.skew_deg, (), str(err))
-    return PageResult(ocr_page, regions, encode_pixels(page.pixels, config.report))
+        failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message)
+        return PageResult(failed, (), preview)
+    return PageResult(ocr_page, regions, preview)
 
 
 def _read_page_task(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:

@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("-l", "--lang", default=OcrConfig.lang,
                        help="Tesseract language(s) of the original, e.g. rus, deu, rus+eng (default: %(default)s)")
+        p.add_argument("--page-timeout", type=float, default=OcrConfig.timeout_s, metavar="SECONDS",
+                       help="give up a page whose OCR takes longer (default: %(default)s); it is marked failed")
         p.add_argument("--max-pixels", type=int, default=IngestConfig.max_pixels, metavar="N",
                        help="largest image accepted, in pixels (default: %(default)s); a guard against "
                        "decompression bombs")
@@ -119,8 +121,10 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
 def _dispatch(args: argparse.Namespace) -> int:
     config = Config()
     if hasattr(args, "lang"):
+        element_timeout = min(args.page_timeout, config.layout.ocr_timeout_s)
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
-                         ocr=replace(config.ocr, lang=args.lang))
+                         ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout),
+                         layout=replace(config.layout, ocr_timeout_s=element_timeout))
     if hasattr(args, "jobs"):
         exports = tuple(f.strip() for f in args.export.split(",") if f.strip())
         config = replace(config, run=_run_config(args), report=replace(config.report, exports=exports))

@@ -9,6 +9,7 @@ batch.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -40,6 +41,13 @@ def _limit_threads() -> None:
     # Tesseract's OpenMP asks for 4 threads per process; on 2 cores one thread per worker is
     # five times faster (FACTS.md).
     os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _init_worker() -> None:
+    _limit_threads()
+    # Ctrl-C reaches the whole process group; the parent alone handles it (exit 130), so that
+    # workers do not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def worker_count(jobs: int) -> int:
@@ -130,7 +138,7 @@ def _run_pool(
     fn: Callable[..., T], pending: dict[K, tuple[Any, ...]], workers: int
 ) -> Iterator[TaskOutcome[K]]:
     """Run ``pending`` on one pool until done or the pool breaks; finished keys leave ``pending``."""
-    with ProcessPoolExecutor(workers, initializer=_limit_threads) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
         futures: dict[Future, K] = {pool.submit(fn, *args): key for key, args in pending.items()}
         while futures:
             done, _ = wait(futures, return_when=FIRST_COMPLETED)

@@ -88,3 +88,12 @@ def rotation(angle_deg: float, width: int, height: int) -> tuple[np.ndarray, tup
         ]
     )
     return forward, (new_w, new_h)
+
+
+def iou(a: BBox, b: BBox) -> float:
+    """Intersection over union of two boxes ``(x0, y0, x1, y1)``: 0 (disjoint) to 1 (the same)."""
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0

@@ -10,30 +10,9 @@ from dinglehopper.ocr_files import plain_extract
 
 from pipeline.align import text_metrics
 from pipeline.align.metrics import as_clusters, words
+from pipeline.synth.noise import ocr_noise
 
 SEED = Path(__file__).parent.parent / "transcripts" / "117066.md"
-LOOK_ALIKES = dict(zip("дилнвоаеш3", "лнппнаосщ8", strict=True))
-
-
-def _noisy(text: str, seed: int, rate: float = 0.03) -> str:
-    """OCR-like noise: look-alike substitutions, dropped and doubled characters, a dropped line."""
-    rng = np.random.default_rng(seed)
-    lines = text.split("\n")
-    del lines[int(rng.integers(len(lines)))]
-    out = []
-    for c in "\n".join(lines):
-        r = rng.random()
-        if r < rate / 2:
-            out.append(LOOK_ALIKES.get(c, "ж"))
-        elif r < rate * 0.75:
-            continue
-        elif r < rate:
-            out += [c, c]
-        else:
-            out.append(c)
-    return "".join(out)
-
-
 def _dinglehopper_cer(tmp_path: Path, reference: str, hypothesis: str) -> float:
     """dinglehopper's CER as its CLI computes it for two plain-text files."""
     gt, ocr = tmp_path / "gt.txt", tmp_path / "ocr.txt"
@@ -48,8 +27,8 @@ def _pairs() -> list[tuple[str, str]]:
     russian = SEED.read_text(encoding="utf-8")
     body = russian[russian.index("Из дневника"):russian.index("[Stamp]")]
     return [
-        (body, _noisy(body, 1)),
-        (body[:600], _noisy(body[:600], 2, rate=0.1)),
+        (body, ocr_noise(body, np.random.default_rng(1), line_events=1)),
+        (body[:600], ocr_noise(body[:600], np.random.default_rng(2), rate=0.1, line_events=1)),
         # Decomposed letters and trailing spaces: grapheme clusters and line stripping matter here.
         (unicodedata.normalize("NFD", "Хрущёв  \nй и ё\n"), "Хрущев\n  и и е"),
         ("ab\u0301c d\u0308e", "abc de\u0308"),

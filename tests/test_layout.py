@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.config import LayoutConfig
+from pipeline.geometry import iou
 from pipeline.layout import detect_regions, match_markup
 from pipeline.layout.glossary import lookup
 from pipeline.layout.shapes import frame_coverage, ring_coverage, slant_deg
@@ -37,12 +38,6 @@ _BODY = (
 )
 
 
-def iou(a: BBox, b: BBox) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def random_layout(seed: int, dpi: int = 150) -> dict:
