@@ -71,6 +71,16 @@ def _pick(rng: np.random.Generator, items: list):
     return items[int(rng.integers(len(items)))] if items else None
 
 
+def _pick_slot(blocks, rng: np.random.Generator, used, kind: str):
+    """A random unused slot of ``kind``: (site, slot index, its line, the slot), or None."""
+    choice = _pick(rng, _slot_sites(blocks, used, kind))
+    if choice is None:
+        return None
+    site, k = choice
+    line = blocks[site.block].lines[site.line]
+    return site, k, line, line.slots[k]
+
+
 def _slot_sites(blocks, used, kind: str) -> list[tuple[_Site, int]]:
     return [(s, k) for s in _sites(blocks, used, ("typed", "para"))
             for k, slot in enumerate(blocks[s.block].lines[s.line].slots) if slot.kind == kind]
@@ -96,12 +106,10 @@ def _record(kind: str, blocks: list[Block], site: _Site, new: Line, scan: str, w
 
 def _in_slot(kind: str, slot_kind: str, table: dict[str, str], keep_first: bool) -> Planter:
     def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site]) -> PlantedError | None:
-        choice = _pick(rng, _slot_sites(blocks, used, slot_kind))
+        choice = _pick_slot(blocks, rng, used, slot_kind)
         if choice is None:
             return None
-        site, k = choice
-        old = blocks[site.block].lines[site.line]
-        slot = old.slots[k]
+        site, k, old, slot = choice
         target = slot.ru
         if slot_kind == "name":  # change the surname, not the initials
             target = re.sub(r"^(?:[А-Я]\.)+", "", slot.ru)
@@ -180,12 +188,10 @@ def _handwriting_omitted(blocks: list[Block], rng: np.random.Generator,
 
 def _translation(kind: str, slot_kind: str) -> Planter:
     def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site]) -> PlantedError | None:
-        choice = _pick(rng, _slot_sites(blocks, used, slot_kind))
+        choice = _pick_slot(blocks, rng, used, slot_kind)
         if choice is None:
             return None
-        site, k = choice
-        old = blocks[site.block].lines[site.line]
-        slot = old.slots[k]
+        site, k, old, slot = choice
         if slot.kind == "name":
             surname = slot.en.split()[-1]
             others = [en for _, en in SURNAMES if en != surname]
