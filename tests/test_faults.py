@@ -179,3 +179,12 @@ def test_a_batch_with_broken_documents_reports_the_rest_and_names_them(tmp_path)
     assert len(reports) == 47 and not set(broken) & set(reports)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(doc in index for doc in broken)
+
+
+def test_tesseract_missing_says_what_to_install(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))  # a PATH with no tesseract on it
+    done = subprocess.run([sys.executable, "-m", "pipeline", "ocr", str(SEED_SCANS / "page-1.png")],
+                          cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith("scanproof: tesseract is not installed: apt-get install tesseract-ocr")
+    assert done.stderr.count("\n") == 1
