@@ -4,7 +4,7 @@ The CLI is a thin layer over these functions; a script can call them directly::
 
     from pathlib import Path
     from pipeline import api
-    files = api.verify(Path("transcripts/117066.md"), [Path("scans/117066")], Path("out"))
+    files = api.verify(Path("transcripts/ID.md"), [Path("scans/ID")], Path("out"))
     print(files.html)
 
 Data flow per page (in a worker process): ingest → layout → preprocess → ocr.
@@ -26,10 +26,12 @@ from pipeline.config import Config
 from pipeline.errors import BadArgumentsError, InputFileError, ScanproofError, TesseractFailedError
 from pipeline.executor import run_tasks
 from pipeline.model import (
+    AlignedLine,
     DocumentReport,
     Flag,
     Metrics,
     OcrPage,
+    PageMetrics,
     PageResult,
     PageSource,
     Severity,
@@ -140,8 +142,8 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
     checked = checks_stage.run_checks(transcript_, config.checks)
     flags: list[Flag] = list(checked.flags)
     metrics: Metrics | None = None
-    page_metrics: tuple = ()
-    lines: tuple = ()
+    page_metrics: tuple[PageMetrics, ...] = ()
+    lines: tuple[AlignedLine, ...] = ()
     read = [p.ocr for p in pages if p.ocr.failed is None]
     if read:
         alignment = align_stage.align(read, transcript_, config.align)
@@ -180,7 +182,7 @@ def verify(
     ``scans`` are image files or folders of them (pages in natural order of file names).
     """
     config = config or Config()
-    doc = DocumentInput(_document_id(transcript_path), transcript_path, tuple(scans))
+    doc = DocumentInput(transcript_path.stem, transcript_path, tuple(scans))
     outcome = _run_documents([doc], out_dir, config, progress, single=True)[0]
     assert outcome.files is not None  # single=True re-raises the document's error
     return outcome.files
@@ -208,7 +210,7 @@ def run(
     config = config or Config()
     docs = find_documents(scans_dir, transcripts_dir)
     outcomes = _run_documents(docs, out_dir, config, progress, single=False)
-    rows = [_index_row(o) for o in outcomes]
+    rows = [IndexRow.from_outcome(o.document_id, o.files, o.error) for o in outcomes]
     return BatchResult(tuple(outcomes), write_index(rows, out_dir))
 
 
@@ -224,7 +226,7 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
 
 def compare_texts(reference: Path, hypothesis: Path) -> Metrics:
     """CER and WER of a hypothesis text file against a reference text file (``scanproof cer``)."""
-    return align_stage.text_metrics(_read_text(reference), _read_text(hypothesis))
+    return align_stage.text_metrics(transcript.read_text(reference), transcript.read_text(hypothesis))
 
 
 def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput]:
@@ -240,7 +242,7 @@ def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput
         doc_id = path.stem
         folder = scans_dir / doc_id
         files = tuple(
-            p for p in sorted(scans_dir.glob(f"{glob_escape(doc_id)}.*"))
+            p for p in sorted(scans_dir.glob(f"{_glob_escape(doc_id)}.*"))
             if p.suffix.lower() in ingest.IMAGE_SUFFIXES
         )
         scans = (folder,) if folder.is_dir() else files
@@ -250,7 +252,7 @@ def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput
     return docs
 
 
-def glob_escape(name: str) -> str:
+def _glob_escape(name: str) -> str:
     """``name`` with glob metacharacters made literal."""
     return re.sub(r"([*?\[])", r"[\1]", name)
 
@@ -358,13 +360,3 @@ def require_ocr_script(transcript_: Transcript, lang: str) -> None:
                              "(apt-get install tesseract-ocr-deu)")
 
 
-def _index_row(outcome: DocumentOutcome) -> IndexRow:
-    return IndexRow.from_outcome(outcome.document_id, outcome.files, outcome.error)
-
-
-def _document_id(transcript_path: Path) -> str:
-    return transcript_path.stem
-
-
-def _read_text(path: Path) -> str:
-    return transcript.read_text(path)

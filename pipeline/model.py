@@ -131,7 +131,7 @@ class MarkupKind(StrEnum):
     STAMP = "stamp"  # [Stamp]: …
     SIGNATURE = "signature"  # [signature]
     TRANSLATOR_NOTE = "translator_note"  # [Translator's note: …]
-    MARGINAL_NUMBER = "marginal_number"  # <sup>38</sup>
+    MARGINAL_NUMBER = "marginal_number"  # <sup>12</sup>
     EDITORIAL = "editorial"  # any other bracketed note: [Distribution:], [Lenin]
 
 
@@ -145,7 +145,7 @@ class Markup:
     """One markup item; ``span`` is its extent (markup characters included) in the section's text."""
 
     kind: MarkupKind
-    text: str  # the content, markup characters stripped ("В архив", "Declassified", "38")
+    text: str  # the content, markup characters stripped ("Declassified", "12")
     section: Section
     span: Span
 

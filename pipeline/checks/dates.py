@@ -205,7 +205,7 @@ def find_dates(text: str, lang: str, context_year: int = 1950) -> list[DateMenti
             if precision is Precision.YEAR:
                 month = day = None
             valid = month is None or (1 <= month <= 12 and (day is None or _calendar_day(year, month, day)))
-            # An English bare year is found by the word before it ("in 1963"), which is no part of it.
+            # An English bare year is found by the word before it ("in 1958"), which is no part of it.
             start = m.start("y") if precision is Precision.YEAR and lang == "en" else m.start()
             end = m.end()
             while end > start and text[end - 1].isspace():

@@ -1,7 +1,7 @@
 """Matching the elements found on the scan to the transcription's markup.
 
 Stamps pair with ``[Stamp]: …`` notes, handwriting with italic passages and sheet numbers
-(``<sup>38</sup>``), signatures with ``[signature]``. A pair is made when the texts agree (through
+(``<sup>12</sup>``), signatures with ``[signature]``. A pair is made when the texts agree (through
 the stamp glossary across languages, digits for sheet numbers, fuzzy similarity for notes), or,
 when the scan's text is unreadable, when the two sit at about the same place in reading order.
 What is left over on either side is a finding: ink the editor did not transcribe, or markup that

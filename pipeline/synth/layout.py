@@ -4,8 +4,8 @@ A layout gives the paper size, the resolution, the degradation level and the gen
 then per page a list of elements placed in millimetres from the sheet's top-left corner::
 
     schema: scanproof/layout/1
-    document: "117066"
-    seed: 1963
+    document: "doc-1"
+    seed: 42
     level: archival
     dpi: 300
     paper_mm: [210, 297]
