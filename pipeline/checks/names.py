@@ -232,7 +232,7 @@ def _initials(letter: str, schemes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(s[0] for unit, spellings in table.items() if unit[0] in letters for s in spellings if s)
 
 
-#: English endings that make a name into an adjective or a plural or possessive (Cuban, Havanese,
+#: English endings that make a name into an adjective or a plural or possessive (Bulgarian, Viennese,
 #: Smiths): the name is compared without them too.
 _ENGLISH_ENDINGS = ("ian", "ese", "ish", "an", "es", "n", "s")
 
@@ -243,7 +243,7 @@ def _english_stems(word: str) -> list[str]:
 
 
 def similarity_at_best(original: str, translation: str, schemes: tuple[str, ...]) -> tuple[float, str]:
-    """The best ``similarity`` of ``translation`` (or its stem, Cuban → Cuba) to ``original`` or one of
+    """The best ``similarity`` of ``translation`` (or its stem, Bulgarian → Bulgar) to ``original`` or one of
     its ``lemmas``, and the Russian form that gave it."""
     return max(
         (similarity(form, stem, schemes), form)

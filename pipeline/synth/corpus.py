@@ -27,17 +27,17 @@ SURNAMES = (
     ("Комаров", "Komarov"), ("Орлов", "Orlov"), ("Киселев", "Kiselev"), ("Макаров", "Makarov"),
     ("Андреев", "Andreyev"), ("Ковалев", "Kovalev"), ("Ильин", "Ilyin"), ("Гусев", "Gusev"),
     ("Титов", "Titov"), ("Кудрявцев", "Kudryavtsev"), ("Баранов", "Baranov"), ("Куликов", "Kulikov"),
-    ("Алексеев", "Alekseyev"), ("Степанов", "Stepanov"), ("Яковлев", "Yakovlev"), ("Сорокин", "Sorokin"),
+    ("Тимофеев", "Timofeyev"), ("Степанов", "Stepanov"), ("Яковлев", "Yakovlev"), ("Сорокин", "Sorokin"),
     ("Сергеев", "Sergeyev"), ("Романов", "Romanov"), ("Захаров", "Zakharov"), ("Борисов", "Borisov"),
 )
 INITIALS = (("А", "A"), ("Б", "B"), ("В", "V"), ("Г", "G"), ("Д", "D"), ("Е", "Ye"), ("И", "I"), ("К", "K"),
             ("Л", "L"), ("М", "M"), ("Н", "N"), ("П", "P"), ("Р", "R"), ("С", "S"), ("Т", "T"), ("Ф", "F"))
 _CASE_ENDING = {"nom": "", "gen": "а", "dat": "у", "ins": "ым"}
-CITIES = (("Москва", "Москвы", "Moscow"), ("Гавана", "Гаваны", "Havana"), ("Прага", "Праги", "Prague"),
+CITIES = (("Москва", "Москвы", "Moscow"), ("Белград", "Белграда", "Belgrade"), ("Прага", "Праги", "Prague"),
           ("Варшава", "Варшавы", "Warsaw"), ("Берлин", "Берлина", "Berlin"), ("Пекин", "Пекина", "Beijing"),
           ("Ханой", "Ханоя", "Hanoi"), ("София", "Софии", "Sofia"), ("Будапешт", "Будапешта", "Budapest"))
 #: Host countries as an ambassador's title names them ("ПОСОЛ СССР В …").
-COUNTRIES = (("РЕСПУБЛИКЕ КУБА", "the Republic of Cuba"), ("ЧССР", "the CSSR"), ("ПНР", "the PPR"),
+COUNTRIES = (("МНР", "the MPR"), ("ЧССР", "the CSSR"), ("ПНР", "the PPR"),
              ("ГДР", "the GDR"), ("КНР", "the PRC"), ("ДРВ", "the DRV"), ("НРБ", "the PRB"),
              ("ВНР", "the HPR"))
 UNITS = (("тонн", "tons"), ("станков", "machine tools"), ("специалистов", "specialists"),
