@@ -127,7 +127,7 @@ def _read_page_task(source: PageSource, index: int, config: Config, engine: str)
         return read_page(source, index, config), False
     cache_dir = Path(config.run.cache_dir)
     key = cache.page_key(source, config, engine)
-    hit = cache.load(cache_dir, key)
+    hit = cache.load(cache_dir, key, PageResult)
     if hit is not None:
         # The same image may sit at another place in another document.
         return replace(hit, ocr=replace(hit.ocr, index=index, image=str(source.path))), True
@@ -168,6 +168,25 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
         lines=lines,
         paragraphs=checked.paragraphs,
     )
+
+
+def _analyse_cached(
+    transcript_: Transcript, doc: _PendingDocument, pages: list[PageResult], config: Config, engine: str
+) -> DocumentReport:
+    """``analyse`` through the cache, when every page was read (a failed page is tried again on
+    the next run, so its document's analysis is not kept)."""
+    if not config.run.cache or config.run.cache_dir is None or any(p.ocr.failed for p in pages):
+        return analyse(transcript_, pages, config)
+    cache_dir = Path(config.run.cache_dir)
+    page_keys = [cache.page_key(source, config, engine) for source in doc.sources]
+    key = cache.analysis_key(Path(doc.doc.transcript), page_keys, config)
+    hit = cache.load(cache_dir, key, DocumentReport)
+    if hit is not None:
+        return replace(hit, pages=tuple(pages))
+    report = analyse(transcript_, pages, config)
+    # The pages are in their own cache entries already.
+    cache.store(cache_dir, key, replace(report, pages=()))
+    return report
 
 
 def verify(
@@ -329,7 +348,7 @@ def _run_documents(
             del pending[doc_id]
             pages = [p.pages[i] for i in sorted(p.pages)]
             try:
-                report = analyse(transcripts[doc_id], pages, config)
+                report = _analyse_cached(transcripts[doc_id], p, pages, config, engine)
                 target = out_dir if single else report_folder(out_dir, doc_id)
                 files = write_report(report, target, exports=config.report.exports, config=config.report)
                 outcomes[doc_id] = DocumentOutcome(doc_id, files=files)

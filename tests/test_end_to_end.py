@@ -69,6 +69,16 @@ def test_run_pairs_documents_reports_each_and_reuses_the_cache(tmp_path):
     before = json.loads((out / "doc-a" / "report.json").read_text())
     assert before["metrics"]["cer"] > 0
 
+    # A corrected transcript re-uses every page but is analysed afresh, not served from the cache.
+    edited = transcripts / "doc-a.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Андронову", "Андропову"), encoding="utf-8")
+    assert scanproof(*args).returncode == 7
+    events = [json.loads(line) for line in log.read_text().splitlines()][4:]
+    assert [e["cached"] for e in events] == [True, True]
+    after = json.loads((out / "doc-a" / "report.json").read_text())
+    assert any("Андронову" in (f["transcript_text"] or "") for f in before["flags"])
+    assert not any("Андронову" in (f["transcript_text"] or "") for f in after["flags"])
+
 
 def test_an_interrupted_run_resumes_from_the_pages_it_read(tmp_path):
     scans, transcripts, out = tmp_path / "scans", tmp_path / "transcripts", tmp_path / "reports"

@@ -115,15 +115,26 @@ def _rendering_cost(cyr: str, lat: str, schemes: tuple[str, ...]) -> int:
             if j < m and here + 1 < cost[i][j + 1]:
                 cost[i][j + 1] = here + 1
             for unit, size in units:
-                spellings = table.get(unit, frozenset({unit}))
-                longest = max(len(s) for s in spellings)
+                longest = _longest_spelling(unit, schemes)
                 for k in range(j, min(m, j + longest + 1) + 1):
-                    piece = lat[j:k]
-                    step = min(Levenshtein.distance(s, piece) for s in spellings)
+                    step = _spelling_cost(unit, lat[j:k], schemes)
                     if here + step < cost[i + size][k]:
                         cost[i + size][k] = here + step
     # Latin letters left over after the last Cyrillic one.
     return min(cost[n][j] + (m - j) for j in range(m + 1))
+
+
+# A document's names share their letters and short Latin pieces, so these two small tables are asked
+# the same questions thousands of times: caching them makes the name check several times faster.
+@lru_cache(maxsize=4096)
+def _longest_spelling(unit: str, schemes: tuple[str, ...]) -> int:
+    return max(len(s) for s in rendering_table(schemes).get(unit, frozenset({unit})))
+
+
+@lru_cache(maxsize=65536)
+def _spelling_cost(unit: str, piece: str, schemes: tuple[str, ...]) -> int:
+    """Fewest edits from ``piece`` to some spelling of the Cyrillic ``unit``."""
+    return min(Levenshtein.distance(s, piece) for s in rendering_table(schemes).get(unit, frozenset({unit})))
 
 
 def similarity(cyrillic: str, latin: str, schemes: tuple[str, ...]) -> float:
