@@ -15,7 +15,7 @@ import numpy as np
 
 from pipeline.config import LayoutConfig
 from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
-from pipeline.layout.read import read_region
+from pipeline.layout.read import read_regions
 from pipeline.layout.shapes import (
     component_shares,
     find_ring,
@@ -85,7 +85,7 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
         box = _to_input(element.bbox, factor, page.width, page.height)
         regions.append(Region(kind, box, "", round(confidence, 3), features))
     if config.read_elements:
-        regions = [read_region(page, r, config) for r in regions]
+        regions = read_regions(page, regions, config)
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 

@@ -4,11 +4,15 @@ Stamps are put on at any angle, so each stamp is read in its four orientations a
 refined by small rotations; the reading kept is the one most like a stamp word of the glossary,
 else the most confident. Coloured elements are read from their ink alone, so that the type under a
 stamp does not mix into its text. Handwriting is read once and keeps Tesseract's (low) confidence.
+
+All the images a page needs read go to Tesseract together, stacked on one sheet with white space
+between them: a Tesseract run costs a model load (a tenth of a second) before it reads anything,
+and a page with two stamps would otherwise pay for a dozen of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -18,7 +22,7 @@ from pipeline.errors import TesseractFailedError
 from pipeline.layout.glossary import NAMES_MIN, lookup
 from pipeline.layout.ink import colour_ink_image, mm_to_px
 from pipeline.layout.shapes import frame_band, frame_tilt, ring_bands
-from pipeline.model import PageImage, Region
+from pipeline.model import OcrWord, PageImage, Region
 from pipeline.ocr import tesseract
 from pipeline.ocr.reading import parse_tsv
 
@@ -26,35 +30,93 @@ from pipeline.ocr.reading import parse_tsv
 _READ_DPI = 200.0
 #: Margin of paper kept round an element when it is cropped for reading (mm).
 _MARGIN_MM = 2.0
+#: White space between two images of a reading sheet (mm): more than a line gap of any stamp or
+#: note, so that Tesseract never joins lines of two images.
+_SHEET_GAP_MM = 8.0
+
+#: A reading: text, confidence 0–1, and the rotation it was read at (degrees counter-clockwise).
+Reading = tuple[str, float, float]
 
 
-def read_region(page: PageImage, region: Region, config: LayoutConfig) -> Region:
-    """``region`` with the text Tesseract reads in it and the reading's features added:
+@dataclass(frozen=True)
+class _Element:
+    """A region prepared for reading: its ink image and the rotations to read it at."""
+
+    region: Region
+    image: np.ndarray
+    turns: tuple[float, ...]
+    #: Whether the best of ``turns`` is to be refined by ``LayoutConfig.stamp_angles_deg``.
+    refine: bool
+
+
+def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig) -> list[Region]:
+    """``regions`` with the text Tesseract reads in each and the reading's features added:
     ``ocr_conf`` (0–1), ``glossary_sim`` (0–1) and for stamps ``turn_deg`` (the rotation that read
-    best, degrees counter-clockwise). Signatures are not read. A Tesseract failure on the crop
-    leaves the region without text rather than failing the page.
+    best, degrees counter-clockwise). Signatures are not read.
+
+    Every first reading of the page is one Tesseract run; ring stamps, refined at small angles
+    round their best orientation, take one run more. A Tesseract failure leaves the regions
+    without text rather than failing the page.
     """
-    if region.kind == "signature":
-        return region
-    image, dpi = element_image(page, region, config)
+    elements = {i: _prepare(page, r, config) for i, r in enumerate(regions) if r.kind != "signature"}
+    if not elements:
+        return regions
+    dpi = min(page.dpi, _READ_DPI)
     try:
-        if region.kind == "stamp":
-            ring = region.features.get("ring", 0.0) >= region.features.get("frame", 0.0)
-            level = None if ring else frame_tilt(image < 200)
-            text, conf, turn = read_rotated(strip_frames(image, ring), dpi, config, level)
-        else:
-            (text, conf), turn = read_text(image, dpi, config), 0.0
+        best = _best_readings(elements, {i: e.turns for i, e in elements.items()}, dpi, config)
+        refine = {i: tuple(best[i][2] + a for a in config.stamp_angles_deg if a != 0)
+                  for i, e in elements.items() if e.refine}
+        if refine:
+            refined = _best_readings(elements, refine, dpi, config)
+            best.update({i: max(best[i], refined[i], key=_score) for i in refine})
     except TesseractFailedError:
-        return region
-    _, similarity = lookup(text)
-    features = {**region.features, "ocr_conf": round(conf, 3), "glossary_sim": round(similarity, 3)}
-    if region.kind == "stamp":
-        features["turn_deg"] = turn
-    return replace(region, text=text, features=features)
+        return regions
+    out = list(regions)
+    for i, (text, conf, turn) in best.items():
+        region = regions[i]
+        features = {**region.features, "ocr_conf": round(conf, 3), "glossary_sim": round(lookup(text)[1], 3)}
+        if region.kind == "stamp":
+            features["turn_deg"] = turn
+        out[i] = replace(region, text=text, features=features)
+    return out
 
 
-def element_image(page: PageImage, region: Region, config: LayoutConfig) -> tuple[np.ndarray, float]:
-    """The element cropped from the page with a small margin, as dark-on-white uint8, and its dpi.
+def _prepare(page: PageImage, region: Region, config: LayoutConfig) -> _Element:
+    """A framed stamp is levelled by its frame's tilt and read in the four orientations from there;
+    a ring stamp has no such cue, so it is read in the four orientations and then refined."""
+    image = element_image(page, region, config)
+    if region.kind != "stamp":
+        return _Element(region, image, (0.0,), refine=False)
+    ring = region.features.get("ring", 0.0) >= region.features.get("frame", 0.0)
+    level = 0.0 if ring else frame_tilt(image < 200)
+    turns = tuple(((level or 0.0) + t) % 360 for t in (0.0, 90.0, 180.0, 270.0))
+    return _Element(region, strip_frames(image, ring), turns, refine=ring)
+
+
+def _best_readings(elements: dict[int, _Element], turns: dict[int, tuple[float, ...]], dpi: float,
+                   config: LayoutConfig) -> dict[int, Reading]:
+    """Each element of ``turns`` read at each of its rotations, on one sheet; the best reading of
+    each (see ``_score``)."""
+    best: dict[int, Reading] = {}
+    for i, ts in turns.items():
+        texts = read_sheet([rotate(elements[i].image, turn) for turn in ts], dpi, config)
+        best[i] = max(((text, conf, turn % 360) for turn, (text, conf) in zip(ts, texts, strict=True)), key=_score)
+    return best
+
+
+def _score(reading: Reading) -> tuple[float, float]:
+    """Tesseract's confidence is no guide on a rotated stamp (it is as sure of the noise it reads
+    sideways), so the reading most like a glossary stamp word wins, then the one with most
+    confidently read letters."""
+    text, conf, _ = reading
+    similarity = lookup(text)[1]
+    letters = sum(ch.isalnum() for ch in text)
+    return (similarity if similarity >= NAMES_MIN else 0.0), conf * letters
+
+
+def element_image(page: PageImage, region: Region, config: LayoutConfig) -> np.ndarray:
+    """The element cropped from the page with a small margin, as dark-on-white uint8 at
+    ``min(page.dpi, 200)`` dpi.
 
     Coloured elements keep only their coloured ink (``colour_ink_image``); grey ones are the crop's
     grey levels.
@@ -68,15 +130,32 @@ def element_image(page: PageImage, region: Region, config: LayoutConfig) -> tupl
         grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     if page.dpi > _READ_DPI:
         factor = _READ_DPI / page.dpi
-        return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), _READ_DPI
-    return grey, page.dpi
+        return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return grey
 
 
-def read_text(image: np.ndarray, dpi: float, config: LayoutConfig) -> tuple[str, float]:
-    """Text of ``image`` (dark on white uint8) read as one block, and its confidence 0–1: the mean
-    word confidence weighted by word length (0 when nothing is read)."""
-    out = tesseract.run(image, lang=config.lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
+def read_sheet(images: list[np.ndarray], dpi: float, config: LayoutConfig) -> list[tuple[str, float]]:
+    """The text of each of ``images`` (dark on white uint8, all at ``dpi``) and its confidence 0–1
+    (the mean word confidence weighted by word length; 0 when nothing is read), from one Tesseract
+    run over the images stacked top to bottom. Each image is read as one block of text."""
+    if len(images) == 1:
+        # Tesseract reads a lone note worse with white space added round it.
+        out = tesseract.run(images[0], lang=config.lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
+        return [_text_and_confidence(parse_tsv(out["tsv"]))]
+    gap = mm_to_px(_SHEET_GAP_MM, dpi)
+    width = max(im.shape[1] for im in images) + 2 * gap
+    sheet = np.full((sum(im.shape[0] for im in images) + gap * (len(images) + 1), width), 255, np.uint8)
+    spans, top = [], gap
+    for im in images:
+        sheet[top:top + im.shape[0], gap:gap + im.shape[1]] = im
+        spans.append((top - gap // 2, top + im.shape[0] + gap // 2))
+        top += im.shape[0] + gap
+    out = tesseract.run(sheet, lang=config.lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
     words = parse_tsv(out["tsv"])
+    return [_text_and_confidence([w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1]) for y0, y1 in spans]
+
+
+def _text_and_confidence(words: list[OcrWord]) -> tuple[str, float]:
     if not words:
         return "", 0.0
     weights = np.array([len(w.text) for w in words], dtype=float)
@@ -85,35 +164,6 @@ def read_text(image: np.ndarray, dpi: float, config: LayoutConfig) -> tuple[str,
     for w in words:
         lines.setdefault((w.block, w.paragraph, w.line), []).append(w.text)
     return "\n".join(" ".join(ws) for ws in lines.values()), conf
-
-
-def read_rotated(image: np.ndarray, dpi: float, config: LayoutConfig,
-                 level_deg: float | None = None) -> tuple[str, float, float]:
-    """Best reading of a stamp over its orientations; returns (text, confidence 0–1, rotation in
-    degrees counter-clockwise).
-
-    A framed stamp is first levelled by ``level_deg`` (its frame's tilt) and read in the four
-    orientations from there; a ring stamp has no such cue, so it is read in the four orientations
-    and then at ``config.stamp_angles_deg`` round the best one. Tesseract's confidence is no guide
-    on a rotated stamp (it is as sure of the noise it reads sideways), so the reading most like a
-    glossary stamp word wins, then the one with most confidently read letters.
-    """
-
-    def reading(angle: float) -> tuple[str, float, float]:
-        text, conf = read_text(rotate(image, angle), dpi, config)
-        return text, conf, angle % 360
-
-    def score(r: tuple[str, float, float]) -> tuple[float, float]:
-        similarity = lookup(r[0])[1]
-        letters = sum(ch.isalnum() for ch in r[0])
-        return (similarity if similarity >= NAMES_MIN else 0.0), r[1] * letters
-
-    base = level_deg or 0.0
-    best = max((reading(base + turn) for turn in (0.0, 90.0, 180.0, 270.0)), key=score)
-    if level_deg is not None:
-        return best
-    refined = [reading(best[2] + a) for a in config.stamp_angles_deg if a != 0]
-    return max([best, *refined], key=score)
 
 
 def strip_frames(image: np.ndarray, ring: bool, ratio: float = 2.5) -> np.ndarray:

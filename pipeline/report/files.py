@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -89,10 +90,15 @@ def encode_pixels(rgb: np.ndarray, config: ReportConfig) -> bytes:
     """A page (RGB ``uint8``, (H, W, 3)) encoded for the report, longest side ≤ ``config.max_image_side``.
 
     WebP's ``method=2`` is twice as fast as its default for 5% more bytes; the page images are
-    encoded once per page of every run, beside Tesseract.
+    encoded once per page of every run, beside Tesseract. OpenCV's area resampling shrinks the
+    page faster than Pillow's bilinear thumbnail, and without its aliasing.
     """
+    height, width = rgb.shape[:2]
+    scale = config.max_image_side / max(height, width)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     page = Image.fromarray(rgb)
-    page.thumbnail((config.max_image_side, config.max_image_side), Image.Resampling.BILINEAR)
     buf = io.BytesIO()
     page.save(buf, format=config.image_format.upper(), quality=config.image_quality, method=2)
     return buf.getvalue()
