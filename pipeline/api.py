@@ -15,6 +15,7 @@ markup matching → report.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -123,6 +124,8 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
 
 def _read_page_task(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
     """``read_page`` through the cache: (reading, whether it came from the cache)."""
+    if source.data is not None:
+        return _read_shipped_page(source, index, config, engine)
     if not config.run.cache or config.run.cache_dir is None:
         return read_page(source, index, config), False
     cache_dir = Path(config.run.cache_dir)
@@ -135,6 +138,19 @@ def _read_page_task(source: PageSource, index: int, config: Config, engine: str)
     if result.ocr.failed is None:
         cache.store(cache_dir, key, result)
     return result, False
+
+
+def _read_shipped_page(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
+    """``_read_page_task`` on a page whose bytes came with the task: read from a private copy,
+    reported (and its errors worded) under the page's own path."""
+    with tempfile.TemporaryDirectory(prefix="scanproof-page-") as tmp:
+        local = Path(tmp) / source.path.name
+        local.write_bytes(source.data or b"")
+        try:
+            result, cached = _read_page_task(PageSource(local, source.frame), index, config, engine)
+        except ScanproofError as err:
+            raise type(err)(err.message.replace(str(local), str(source.path))) from None
+    return replace(result, ocr=replace(result.ocr, image=str(source.path))), cached
 
 
 def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:
@@ -312,6 +328,8 @@ def _run_documents(
                 raise InputFileError(f"{doc.document_id}: no scans found; put page images in "
                                      f"a folder named {doc.document_id}")
             sources = ingest.discover_pages(doc.scans)
+            if config.run.ship_images:
+                sources = [replace(s, ship=True) for s in sources]
             if not sources:
                 places = ", ".join(map(str, doc.scans))
                 raise InputFileError(f"{doc.document_id}: no page images in {places}")

@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="local process pool (default) or Dask distributed")
         g.add_argument("--scheduler", metavar="ADDRESS",
                        help="use an existing Dask scheduler, e.g. tcp://HOST:8786 (implies --engine dask)")
+        g.add_argument("--ship-images", action="store_true",
+                       help="send page images to the workers (Dask workers without the scans' storage)")
         g.add_argument("--cache", metavar="DIR", help="page-reading cache (default: OUT/.cache)")
         g.add_argument("--no-cache", action="store_true", help="read every page afresh")
         g.add_argument("--progress-log", type=Path, metavar="FILE",
@@ -115,6 +117,7 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
         scheduler=args.scheduler,
         cache=not args.no_cache,
         cache_dir=args.cache,
+        ship_images=args.ship_images,
     )
 
 

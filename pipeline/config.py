@@ -279,6 +279,9 @@ class RunConfig:
     cache: bool = True
     #: Where the cache lives; None means ``.cache`` inside the output folder.
     cache_dir: str | None = None
+    #: Send each page's bytes with its task, for Dask workers that cannot read the scans' paths;
+    #: by default tasks carry paths, for workers on shared storage.
+    ship_images: bool = False
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,9 @@ def _run_dask(
     """Dask distributed: the scheduler reschedules the tasks of a worker that dies.
 
     Results are fetched and released as they complete: futures held on a worker that dies are
-    recomputed otherwise, and they pile up in worker memory (FACTS.md).
+    recomputed otherwise, and they pile up in worker memory (FACTS.md). Tasks are submitted a
+    few per worker ahead, not all at once, so that tasks carrying page images (``--ship-images``)
+    are not all held by the scheduler.
     """
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -121,8 +123,21 @@ def _run_dask(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
             client = stack.enter_context(Client(cluster))
         client.run(_limit_threads)
-        futures = {client.submit(fn, *args, pure=False): key for key, args in pending.items()}
-        for future in as_completed(futures):
+        ahead = 2 * max(workers, len(client.scheduler_info().get("workers", {})))
+        todo = iter(list(pending.items()))
+        futures: dict[Any, K] = {}
+        running = as_completed()
+
+        def top_up() -> None:
+            for key, args in todo:
+                future = client.submit(fn, *args, pure=False)
+                futures[future] = key
+                running.add(future)
+                if len(futures) >= ahead:
+                    return
+
+        top_up()
+        for future in running:
             key = futures.pop(future)
             try:
                 outcome = TaskOutcome(key, future.result())
@@ -131,6 +146,7 @@ def _run_dask(
             except Exception as err:  # noqa: BLE001
                 outcome = TaskOutcome(key, error=err)
             future.release()
+            top_up()
             yield outcome
 
 

@@ -23,10 +23,22 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class PageSource:
-    """Where one page lives: a file, and the frame inside it (multi-page TIFF, PDF page)."""
+    """Where one page lives: a file, and the frame inside it (multi-page TIFF, PDF page).
+
+    A source marked ``ship`` takes the file's bytes along when it is pickled for a worker
+    (``--ship-images``: workers that do not share the scans' storage). The bytes are read at that
+    moment, not before, so the process handing out the pages holds only those in flight.
+    """
 
     path: Path
     frame: int = 0
+    ship: bool = False
+    #: The file's bytes, once shipped.
+    data: bytes | None = field(default=None, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[type, tuple[Path, int, bool, bytes | None]]:
+        data = self.path.read_bytes() if self.ship and self.data is None else self.data
+        return (PageSource, (self.path, self.frame, self.ship, data))
 
 
 @dataclass(frozen=True, eq=False)
