@@ -136,12 +136,93 @@ class AlignConfig:
     #: error, and the spread (confidence points) over which it goes from neutral to full weight.
     confidence_pivot: float = 75.0
     confidence_spread: float = 15.0
+    #: The lowest the confidence evidence goes (in units of its full weight; -1.5 otherwise) where the
+    #: OCR reads one digit for another and that is no habit of it in this document.
+    digit_confidence_floor: float = -0.5
+    #: A word the OCR read as a word form counts as read clearly (for text only the scan has) from
+    #: ``confidence_pivot``, or on a faint page from the confidence that this fraction of the page's
+    #: words fall below, if that is lower: there, most correct words have a low confidence.
+    page_confidence_quantile: float = 0.25
     #: Score (0–1) from which a divergence is high / medium / low severity; below ``low`` it is info.
     high_score: float = 0.85
     medium_score: float = 0.65
     low_score: float = 0.35
     #: Rows of the character confusion table kept in ``Metrics.confusions``.
     max_confusions: int = 20
+    # Weights of the classifier's evidence (``pipeline.align.classify``), in log-odds that the
+    # transcription is wrong. They were set on synthetic documents with planted errors
+    # (``bench/divergence.py``, one seed range, checked on another) and are general: none refers to a
+    # particular document.
+    #: Log-odds before any evidence.
+    weight_prior: float = -0.5
+    #: OCR confidence, at full weight (``confidence_spread`` above the pivot; 1.5× that below it).
+    weight_confidence: float = 1.0
+    #: The transcription's word is no Russian word form while the OCR's reading is one.
+    weight_not_a_word: float = 1.6
+    #: The reverse: the OCR's reading is no word form, the transcription's is.
+    weight_ocr_not_a_word: float = -1.6
+    #: Both readings are word forms (a real-word substitution, or an OCR misreading into a word) …
+    weight_both_words: float = 0.0
+    #: Neither reading is a word form, but the transcription's word becomes one with one of the OCR's
+    #: letters (``Морозава`` against the OCR's ``И..орозова``).
+    weight_repaired: float = 2.0
+    #: … and two letters or more differ (not counting the OCR's habits): one word put for another,
+    #: where an OCR misreading into a word is mostly one glyph.
+    weight_word_swap: float = 1.2
+    #: A digit or ``№`` differs.
+    weight_digits: float = 1.2
+    #: … inside a date or year.
+    weight_date: float = 0.4
+    #: A proper name, abbreviation or reference code differs.
+    weight_name: float = 0.5
+    #: Every edit is one the OCR makes often in this document (``habit_min_count``).
+    weight_habit: float = -2.2
+    #: The same, when the OCR's reading is a word form and the transcription's is not (the habit
+    #: would explain the OCR's reading only if the page said a non-word).
+    weight_habit_against_word: float = -1.1
+    #: Only letter case differs.
+    weight_case_only: float = -2.5
+    #: Only punctuation or spacing differs (also: an omission or insertion of marks only).
+    weight_punctuation_only: float = -2.5
+    #: An extra OCR pass reads what the transcription says.
+    weight_pass_disagrees: float = -2.0
+    #: All OCR passes read the same.
+    weight_passes_agree: float = 0.5
+    #: The same letters, split or joined differently: the OCR's spacing.
+    weight_split: float = -1.5
+    #: A letter read as a digit or a mark (``'`` ``:`` ``!`` ``|``): a blot or broken glyph, not a slip.
+    weight_shape: float = -1.5
+    #: The OCR lost letters only (faint print).
+    weight_lost_letters: float = -1.0
+    #: A word of one or two letters, which OCR misreads easily.
+    weight_short_word: float = -1.0
+    #: The translation spells the scan's reading (an OCR misreading that does so is no chance).
+    weight_translation_agrees: float = 3.0
+    #: The translation spells the transcription's reading.
+    weight_translation_disagrees: float = -2.0
+    #: A number (two digits or more) of the transcription that the translation does not have, where
+    #: the scan shows nothing the translation has either.
+    weight_number_unconfirmed: float = 1.0
+    #: The scan's year fits the document's other dates, the transcription's does not.
+    weight_year_fits: float = 1.0
+    #: The OCR's year does not fit the document's other dates.
+    weight_year_odd: float = -2.5
+    #: Years apart that still "fit" a document's other dates (a record of one year cites the year before).
+    year_slack: int = 1
+    #: The OCR reading shares little with the transcription: a misread, not a typo.
+    weight_garbled: float = -1.2
+    #: Scale of "the OCR read dictionary words there" for text only the scan has (omissions).
+    weight_omitted_words: float = 1.8
+    #: An omission of three words or more (a line).
+    weight_omitted_line: float = 0.6
+    #: The omitted text is the transcription's markup (handwriting, stamp).
+    weight_markup_text: float = -4.0
+    #: The omitted or inserted text is in the transcription (or scan) nearby, in another order.
+    weight_moved: float = -4.0
+    #: The transcription repeats a word that the scan has once.
+    weight_doubled: float = 2.2
+    #: Transcription text the OCR shows nothing for: more often missed by the OCR than invented.
+    weight_unread: float = -0.8
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import pytest
 
 from pipeline import ingest, ocr, preprocess
 from pipeline.align import align, find_divergences
-from pipeline.align.classify import is_word_form, severity
+from pipeline.align.align import translation_index, transliterate
+from pipeline.align.classify import _in_translation, _repair, is_word_form, severity
 from pipeline.config import AlignConfig, Config
 from pipeline.model import Flag, Severity
 from pipeline.synth import make_document
@@ -96,6 +97,61 @@ def test_dropped_word_is_an_omission(page_and_transcript):
     word = _clear_words(page, r"[а-я]{6,}", transcript)[-1]
     hits = [f for f in _serious(_flags(page, transcript, f" {word}", "")) if f.kind == "omission"]
     assert [f.scan_text for f in hits] == [word]
+
+
+@pytest.mark.slow
+def test_real_word_substitution_is_flagged(page_and_transcript):
+    """Another form of the word (both in the dictionary, the last two letters differ) where the OCR
+    read the page clearly: no OCR habit explains two letters, so it is the transcription's."""
+    page, transcript = page_and_transcript
+    word, other = next(
+        (w, w[:-2] + end) for w in _clear_words(page, r"[а-я]{6,}", transcript) if is_word_form(w)
+        for end in ("ом", "ой", "ую", "ым", "ах", "ам", "ов", "ей")
+        if w[-2] != end[0] and w[-1] != end[1] and is_word_form(w[:-2] + end))
+    hits = [f for f in _serious(_flags(page, transcript, word, other)) if other in (f.transcript_text or "")]
+    assert len(hits) == 1 and word in hits[0].scan_text
+    assert "2 letters differ" in hits[0].evidence
+
+
+@pytest.mark.slow
+def test_doubled_word_is_an_insertion(page_and_transcript):
+    page, transcript = page_and_transcript
+    word = _clear_words(page, r"[а-я]{6,}", transcript)[0]
+    hits = [f for f in _serious(_flags(page, transcript, word, f"{word} {word}")) if f.kind == "insertion"]
+    assert [f.transcript_text for f in hits] == [word]
+
+
+@pytest.mark.slow
+def test_dropped_word_that_recurs_nearby_is_an_omission(page_and_transcript):
+    """A word the transcription has a few lines away is still missing here (it used to pass for text
+    moved elsewhere)."""
+    page, transcript = page_and_transcript
+    original = read_transcript_text(transcript).original
+    confident = Counter(w.text for w in page.words if w.confidence >= 90)
+    word = next(
+        w for w in sorted(set(re.findall(r"[а-я]{5,}", original)))
+        if len(m := list(re.finditer(rf"(?<!\w){w}(?!\w)", original))) == 2 == confident[w]
+        and m[1].start() - m[0].start() < 300)
+    start = transcript.index(original.split("\n")[0].strip())
+    at = list(re.finditer(rf"(?<!\w){word}(?!\w)", transcript[start:]))[1].start() + start
+    published = transcript[:at - 1] + transcript[at + len(word):]
+    hits = [f for f in _serious(_flags(page, published)) if f.kind == "omission"]
+    assert [f.scan_text for f in hits] == [word]
+
+
+def test_repair_with_the_scans_letter():
+    # Neither reading is a word form; one letter of the OCR's makes the transcription's word one.
+    assert _repair("И.Н.Морозава", "И..орозова") == ("Морозава", "И.Н.Морозова")
+    assert _repair("И.Н.Морозова", "И..орозава") is None  # the transcription's word is one already
+    assert _repair("Новикоб", "Новикон") is None
+
+
+def test_translation_keys_of_dates_and_numbers():
+    assert transliterate("7 февраля 1961 года") == "7february1961goda"
+    keys = translation_index("No. 324\n28.1.71")
+    # A case ending is letters only: the last digits of a date are no ending.
+    assert not _in_translation("324 28.1.77", keys)
+    assert _in_translation("№ 324", keys)
 
 
 def read_transcript_text(published: str):

@@ -16,8 +16,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
@@ -40,8 +40,6 @@ from pipeline.model import (
 )
 
 Opcode = tuple[str, int, int, int, int]
-#: Characters of transcription kept on each side of a difference as its context.
-_CONTEXT = 300
 #: Longest sequence of letter/digit runs kept as one key of the translation index.
 _MAX_RUNS = 4
 _ROMAN = str.maketrans({
@@ -50,6 +48,16 @@ _ROMAN = str.maketrans({
     "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
     "ь": "", "э": "e", "ю": "yu", "я": "ya", "№": "no",
 })
+#: Russian month names (nominative and genitive) as an English translation writes them, so that a
+#: date's key (``7 февраля``: ``7february``) can be looked up in the translation.
+_MONTHS = {
+    f"{stem}{end}": english
+    for stem, english in (("январ", "january"), ("феврал", "february"), ("апрел", "april"), ("июн", "june"),
+                          ("июл", "july"), ("сентябр", "september"), ("октябр", "october"),
+                          ("ноябр", "november"), ("декабр", "december"))
+    for end in ("ь", "я")
+} | {"март": "march", "марта": "march", "май": "may", "мая": "may", "август": "august", "августа": "august"}
+_MONTH_WORD = re.compile(r"(?<!\w)(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?!\w)")
 #: A word with the space after it.
 _UNIT = re.compile(r"[^ ]+ ?| ")
 #: Cost of leaving a word unpaired when pairing the words of a run of differences: two words pair
@@ -93,8 +101,6 @@ class Difference:
     edit_words: tuple[int, ...] = ()
     before: str = ""
     after: str = ""
-    #: The transcription around the place (a few hundred characters), to recognise moved text.
-    context: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +122,10 @@ class Alignment:
     #: Keys of the translation's words and numbers (``translation_index``), to tell which of two
     #: readings of a number, name or code the translator saw.
     translation_keys: frozenset[str] = frozenset()
+    #: Per page, the confidence that ``AlignConfig.page_confidence_quantile`` of the OCR's words
+    #: (letters or digits) fall below: what "read as well as most of this page" means on a faint
+    #: copy, where many words have a low confidence.
+    page_confidence: Mapping[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,7 +179,13 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
         markup_texts=markup_texts,
         moved_lines=len(moved),
         translation_keys=translation_index(transcript.translation),
+        page_confidence={p.index: float(np.quantile(c, config.page_confidence_quantile)) for p in pages
+                         if (c := [w.confidence for w in p.words if w.confidence >= 0 and _has_alnum(w.text)])},
     )
+
+
+def _has_alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def translation_index(translation: str) -> frozenset[str]:
@@ -182,8 +198,14 @@ def translation_index(translation: str) -> frozenset[str]:
 
 def transliterate(text: str) -> str:
     """``text`` lower-cased, Cyrillic romanized as English translations of Russian do (BGN/PCGN
-    style: ``щ`` → ``shch``, ``№`` → ``no``), letters and digits only."""
-    return "".join(re.findall(r"[^\W_]+", text.lower().translate(_ROMAN)))
+    style: ``щ`` → ``shch``, ``№`` → ``no``; month names in English), letters and digits only."""
+    text = _MONTH_WORD.sub(lambda m: _MONTHS[m.group()], text.lower())
+    return "".join(re.findall(r"[^\W_]+", text.translate(_ROMAN)))
+
+
+def is_month(word: str) -> bool:
+    """Whether ``word`` (any case, trailing marks ignored) is a Russian month name."""
+    return word.lower().strip(".,;:") in _MONTHS
 
 
 # --- building and ordering the OCR text ---------------------------------------------------------
@@ -592,7 +614,6 @@ class _Bridge:
             edit_words=edit_words,
             before=before,
             after=after,
-            context=ref[max(r0 - _CONTEXT, 0) : r1 + _CONTEXT],
         )
 
 
