@@ -11,7 +11,7 @@
    ``preprocess`` + ``read_page`` on the same pages, measured in the same run.
 
 Run: ``.venv/bin/python -m bench.layout --seeds 10 --jobs 2 --work /tmp/scanproof-bench-layout``
-(pages are generated once into ``--work`` and reused).
+(pages are generated once into ``--work`` and reused); ``--first-seed 100`` for a held-out range.
 """
 
 from __future__ import annotations
@@ -112,6 +112,8 @@ def cer_task(args: tuple[Path, int, str]) -> tuple[int, str, bool, float, float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="pages per level and colour mode")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds run from this one (tune on one range, report a held-out one)")
     parser.add_argument("--cer-seeds", type=int, default=4, help="seeds per level for part 2")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/scanproof-bench-layout"))
@@ -119,11 +121,12 @@ def main() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     args.work.mkdir(parents=True, exist_ok=True)
     tasks = [(args.work, seed, level, color) for color in (True, False) for level in LEVELS
-             for seed in range(args.seeds)]
+             for seed in range(args.first_seed, args.first_seed + args.seeds)]
     with ProcessPoolExecutor(args.jobs) as pool:
         detections = list(pool.map(detect_task, tasks))
         cer_rows = [r for r in pool.map(cer_task, [(args.work, s, lv) for lv in LEVELS
-                                                   for s in range(args.cer_seeds)]) if r is not None]
+                                                   for s in range(args.first_seed, args.first_seed + args.cer_seeds)])
+                    if r is not None]
 
     print("## Detection (IoU >= 0.5)")
     print("| pages | level | recall stamp | recall handwriting | recall signature | precision stamp | "

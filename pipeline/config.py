@@ -143,6 +143,9 @@ class AlignConfig:
     #: ``confidence_pivot``, or on a faint page from the confidence that this fraction of the page's
     #: words fall below, if that is lower: there, most correct words have a low confidence.
     page_confidence_quantile: float = 0.25
+    #: … and a word form of this many letters at least (or a word one letter from one) counts as
+    #: read clearly at any confidence: OCR noise does not make up a long dictionary word.
+    omission_long_word: int = 8
     #: Score (0–1) from which a divergence is high / medium / low severity; below ``low`` it is info.
     high_score: float = 0.85
     medium_score: float = 0.65
@@ -169,6 +172,9 @@ class AlignConfig:
     #: … and two letters or more differ (not counting the OCR's habits): one word put for another,
     #: where an OCR misreading into a word is mostly one glyph.
     weight_word_swap: float = 1.2
+    #: … and they are two forms of one word (``строительство`` / ``строительства``): a slip of
+    #: agreement, which the OCR, reading glyph by glyph, makes only by chance.
+    weight_inflection: float = 1.0
     #: A digit or ``№`` differs.
     weight_digits: float = 1.2
     #: … inside a date or year.
@@ -287,8 +293,14 @@ class LayoutConfig:
     #: Round a coloured element, ink of its own hue (± ``hue_tolerance_deg``) from this chroma and
     #: lighter than type joins it, up to ``stamp_grow_mm`` away: the pale frame of a worn stamp.
     #: Paper noise stays below about 6, the anti-aliased edges of type are excluded by lightness.
+    #: The hue tolerance stays well under the ~27° between blue and violet inks, so that a blue
+    #: signature does not grow into the pale ring of a violet stamp beside it.
     colour_chroma_faint: float = 7.0
-    hue_tolerance_deg: float = 25.0
+    hue_tolerance_deg: float = 15.0
+    #: Elements of coloured ink whose median hues differ by more than this (degrees) are two inks
+    #: (a violet stamp beside a blue signature) and are not merged. Blue and violet inks lie
+    #: 20–30° apart.
+    hue_split_deg: float = 18.0
     stamp_grow_mm: float = 12.0
     #: Lab hue ranges (degrees, atan2(b, a)) of stamp and pen inks: blue/violet and red. Yellow to
     #: green (50–200°) is left out because that is the colour of stains and aged paper.
@@ -308,6 +320,11 @@ class LayoutConfig:
     grey_outline_min: float = 0.85
     #: Smallest stamp (mm, shorter side); office stamps are 15–45 mm.
     stamp_min_mm: float = 12.0
+    #: Ink inside a stamp, its ring or frame left out, longer than ``pen_stroke_min_mm`` and
+    #: wider and taller than ``stamp_letter_max_mm`` (a stamp's letters, one row of which may run
+    #: long but not tall) is pen writing across the stamp.
+    pen_stroke_min_mm: float = 10.0
+    stamp_letter_max_mm: float = 6.0
     #: A handwritten mark no larger than this (mm, longer side) is a candidate sheet number.
     marginal_max_mm: float = 16.0
     #: Ink taller than this many typed-glyph heights is not typewriting (greyscale detection).

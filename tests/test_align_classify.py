@@ -7,13 +7,22 @@ are the noise that must stay below medium severity.
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
 from pipeline import ingest, ocr, preprocess
 from pipeline.align import align, find_divergences
 from pipeline.align.align import translation_index, transliterate
-from pipeline.align.classify import _in_translation, _repair, is_word_form, severity
+from pipeline.align.classify import (
+    _in_translation,
+    _lemmas,
+    _one_letter_from_word_form,
+    _repair,
+    _without_years,
+    is_word_form,
+    severity,
+)
 from pipeline.config import AlignConfig, Config
 from pipeline.model import Flag, Severity
 from pipeline.synth import make_document
@@ -137,6 +146,38 @@ def test_dropped_word_that_recurs_nearby_is_an_omission(page_and_transcript):
     published = transcript[:at - 1] + transcript[at + len(word):]
     hits = [f for f in _serious(_flags(page, published)) if f.kind == "omission"]
     assert [f.scan_text for f in hits] == [word]
+
+
+@pytest.mark.slow
+def test_other_form_of_the_same_word_is_flagged(page_and_transcript):
+    """One letter of the ending changed to another form of the same word, where the OCR read the page
+    clearly: an agreement slip, which the OCR makes only by chance."""
+    page, transcript = page_and_transcript
+    word, other = next(
+        (w, w[:-1] + end) for w in _clear_words(page, r"[а-я]{6,}", transcript) if is_word_form(w)
+        for end in "аеиоуыя" if end != w[-1] and _lemmas(w) & _lemmas(w[:-1] + end))
+    hits = [f for f in _serious(_flags(page, transcript, word, other)) if other in (f.transcript_text or "")]
+    assert len(hits) == 1 and word in hits[0].scan_text
+    assert any("forms of one word" in e for e in hits[0].evidence)
+
+
+@pytest.mark.slow
+def test_dropped_long_word_read_unsurely_is_an_omission(page_and_transcript):
+    """A long word form the OCR was unsure of is still text: a dropped one is an omission."""
+    page, transcript = page_and_transcript
+    word = next(w for w in _clear_words(page, r"[а-я]{9,}", transcript) if is_word_form(w))
+    faint = replace(page, words=tuple(replace(w, confidence=40.0) if w.text == word else w for w in page.words))
+    flags = find_divergences(align([faint], read_transcript_text(transcript.replace(f" {word}", "", 1)), CONFIG),
+                             CONFIG)
+    hits = [f for f in _serious(flags) if f.kind == "omission"]
+    assert [f.scan_text for f in hits] == [word]
+    assert "OCR confidence 40" in hits[0].evidence
+
+
+def test_a_date_keeps_its_day_and_month_without_the_year():
+    assert _without_years("21.5.71") == "21.5."
+    assert _without_years("в 1971 году") == "в  году"
+    assert _one_letter_from_word_form("ъстретиться") and not _one_letter_from_word_form("ъстретитзся")
 
 
 def test_repair_with_the_scans_letter():

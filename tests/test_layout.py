@@ -109,6 +109,38 @@ def test_colour_pages_elements_found_with_few_false_regions() -> None:
     assert false / len(pages) <= 0.5
 
 
+def stamp_and_signature(stamp_ink: str, shape: str, stamp_x_mm: float, signature_x_mm: float,
+                        signature_y_mm: float = 88.0) -> dict:
+    """A page with a typed line, a stamp and a blue signature placed at the given places."""
+    return {"schema": "scanproof/layout/1", "seed": 5, "level": "clean", "dpi": 150, "pages": [{"elements": [
+        {"kind": "text", "x_mm": 25, "y_mm": 60, "lines": ["ПОСОЛ СССР В ВЕНГРИИ"]},
+        {"kind": "stamp", "shape": shape, "x_mm": stamp_x_mm, "y_mm": 80.0, "w_mm": 36.0,
+         "h_mm": 36.0 if shape == "round" else 16.0, "lines": ["ПОСОЛЬСТВО СССР В ВНР"],
+         "ink": stamp_ink, "angle_deg": 5.0},
+        {"kind": "signature", "x_mm": signature_x_mm, "y_mm": signature_y_mm, "w_mm": 30, "h_mm": 10,
+         "ink": "blue"},
+    ]}]}
+
+
+@pytest.mark.parametrize("level", ["clean", "archival"])
+def test_signature_apart_from_a_stamp_over_or_beside_it(level: str) -> None:
+    # A blue signature written inside a blue round stamp and inside a blue framed one (the outline
+    # stays whole, so the strokes must be taken out of it), and one beside a violet round stamp
+    # (the pale violet ring must not join the blue strokes): each page gives the stamp and the
+    # signature. (On a ``poor`` page the blur still joins the strokes inside the stamp to its
+    # letters, and a signature across the frame's edge is cut into loops too short to tell.)
+    for spec in (stamp_and_signature("blue", "round", 100.0, 102.0),
+                 stamp_and_signature("blue", "rect", 100.0, 103.0, 82.0),
+                 stamp_and_signature("violet", "round", 120.0, 88.0)):
+        layout = parse_layout(spec)
+        rendered_page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=True)
+        page = PageImage(1, PageSource(Path("pair.png")), rendered_page.image, 150.0)
+        truth = [r.region() for r in rendered_page.regions if r.kind != "text"]
+        hits, false = score(detect_regions(page, LayoutConfig(read_elements=False)), truth)
+        assert hits["stamp"] == [1, 1] and hits["signature"] == [1, 1], (spec["pages"][0]["elements"][1:], hits)
+        assert false == 0
+
+
 def test_greyscale_page_finds_handwriting_and_signature() -> None:
     page, truth = rendered(1, "archival", color=False)
     found = detect_regions(page, LayoutConfig(read_elements=False))

@@ -12,16 +12,19 @@ there, summed from general signals and squashed to 0–1:
 - the dictionary (pymorphy3): a transcription word that is no Russian word form while the OCR's
   reading is one is suspicious, and the reverse points at the OCR; when neither is, one of the
   OCR's letters that makes the transcription's word a word form tells what the page says; when both
-  are and two letters or more differ, one word was put for another;
+  are and two letters or more differ, one word was put for another; two forms of one word
+  (``строительство`` / ``строительства``) are an agreement slip;
 - the kind of token: digits, dates and numbers, proper names and abbreviations weigh more;
   differences of case or punctuation alone, letters read as marks or digits, words split apart and
   letters lost to faint print weigh less (OCR does that, transcribers do not);
 - the document itself: a year that fits its other dates beats one that does not, and the translation
   bears out one reading of a number, name or code (romanized) rather than the other, or neither
-  (a number of the transcription's that the translation lacks is suspect);
+  (a number of the transcription's that the translation lacks is suspect; where the OCR read no
+  digit of it, the translation decides);
 - for text only the scan has (``omission``): whether the OCR read it clearly as words (by the
-  standard of its page: on a faint copy most words have a low confidence), and whether it is the
-  handwriting or stamp text that the transcription gives as markup, or text moved elsewhere;
+  standard of its page: on a faint copy most words have a low confidence; a long word form at any
+  confidence), and whether it is the handwriting or stamp text that the transcription gives as
+  markup, or text moved elsewhere;
 - for text only the transcription has (``insertion``): whether it repeats the word before it, and
   whether a number there is one the translation has.
 
@@ -80,7 +83,9 @@ def find_divergences(alignment: Alignment, config: AlignConfig) -> list[Flag]:
     # dropped word (``успешно.`` against ``.``) does not make it a misreading.
     words_in = [(bool(_alnum(d.transcript_text)), bool(_alnum(d.ocr_text))) for d in differences]
     omitted = [d.ocr_text.lower() for d, w in zip(differences, words_in, strict=True) if w == (0, 1)]
-    added = [d.transcript_text.lower() for d, w in zip(differences, words_in, strict=True) if w == (1, 0)]
+    # A word the transcription writes twice in a row is a doubling, not text moved from elsewhere.
+    added = [d.transcript_text.lower() for d, w in zip(differences, words_in, strict=True)
+             if w == (1, 0) and not (_doubles(d) and len(d.transcript_text.split()) == 1)]
     markup = [m.lower() for m in alignment.markup_texts]
     misread = [k for k, (t_words, o_words) in enumerate(words_in) if t_words == o_words]
     # The OCR's habits are learnt from its misreadings only: the letters of a dropped word or line
@@ -182,12 +187,19 @@ def _divergence(
     # OCR's low confidence weighs less there (a digit it adds or drops is its noise as usual).
     digits = any(a.isdigit() and b.isdigit() for a, b in own.keys() - habitual)
     floor = 0.0 if reads_word else config.digit_confidence_floor if digits else None
-    terms.append(_confidence_term(_confidence(d, suspect), config, floor=floor))
+    # A number the OCR read no digit of: the scan is no witness there, neither by its confidence nor
+    # by the shapes it read instead, and the translation decides (as for a number it read nothing for).
+    unread = any(c.isdigit() for c in t) and not any(c.isdigit() for c in d.ocr_text)
+    if unread:
+        terms.append((config.weight_unread, "the OCR read no number there"))
+    else:
+        terms.append(_confidence_term(_confidence(d, suspect), config, floor=floor))
     terms += dictionary
     if verdict == "both":
         letters = sum(1 for a, b in d.edits if (a, b) not in habitual and (a.isalpha() or b.isalpha()))
         if letters >= 2:
             terms.append((config.weight_word_swap, f"{letters} letters differ"))
+        terms += _inflection_terms(t, scan, config)
     terms += _token_terms(d, config)
     terms += _year_terms(t, scan, years, config)
     terms += _translation_terms(d, scan, translation, config)
@@ -197,7 +209,8 @@ def _divergence(
         weight = config.weight_habit_against_word if reads_word else config.weight_habit
         terms.append((weight, f"`{_show(worst[0])}`→`{_show(worst[1])}` is an edit the OCR makes "
                                f"{habits[worst]} times in this document"))
-    terms += _shape_terms(t, scan, unexplained, len(d.edits), config)
+    if not unread:
+        terms += _shape_terms(t, scan, unexplained, len(d.edits), config)
     ev = _Evidence(tuple(terms), config.weight_prior)
     message = f"The scan reads `{scan}`"
     message += f" ({', '.join(ev.strongest(2))})" if ev.strongest(2) else ""
@@ -221,8 +234,8 @@ def _shape_terms(t: str, o: str, unexplained: set[Edit], n_edits: int, config: A
         return [(config.weight_split, "the OCR breaks the word apart")]
     if len(t_tokens) != len(o_tokens) and distance(_alnum(t), _alnum(o)) <= 1:
         return [(config.weight_split, "the OCR splits or joins words there")]
-    if unexplained and all(not b and a.isalpha() for a, b in unexplained) and len(t_tokens) == len(o_tokens):
-        return [(config.weight_lost_letters, "the OCR lost letters there (faint print)")]
+    if unexplained and all(not b and a.isalnum() for a, b in unexplained) and len(t_tokens) == len(o_tokens):
+        return [(config.weight_lost_letters, "the OCR lost characters there (faint print)")]
     if n_edits > 3 and n_edits > 0.6 * max(len(t), len(o)):
         return [(config.weight_garbled, "the OCR reading has little in common with the transcription")]
     if len(t_tokens) == 1 and len(_alnum(t)) <= 2 and _alnum(t).isalpha():
@@ -294,6 +307,14 @@ def _years(text: str) -> list[int]:
     return [int(m.group(1) or m.group(2)) for m in _YEAR.finditer(text)]
 
 
+def _without_years(text: str) -> str:
+    """``text`` without its years (``21.5.`` of ``21.5.71``)."""
+    for m in reversed(list(_YEAR.finditer(text))):
+        start, end = m.span(1) if m.group(1) else m.span(2)
+        text = text[:start] + text[end:]
+    return text
+
+
 def _year_terms(t: str, scan: str, years: Counter[int], config: AlignConfig) -> list[tuple[float, str]]:
     """A year reading that fits the document's other dates beats one that does not.
 
@@ -317,7 +338,9 @@ def _year_terms(t: str, scan: str, years: Counter[int], config: AlignConfig) -> 
     if s_fits and not t_fits:
         return [(config.weight_year_fits,
                  "the scan's year fits the document's other dates, the transcription's does not")]
-    if t_fits and not s_fits:
+    # An odd year read by the OCR makes its year noise, not the rest of the date: a day or month
+    # that differs too (``21.5.71`` read ``21.6.11``) is still evidence.
+    if t_fits and not s_fits and _alnum(_without_years(t)) == _alnum(_without_years(scan)):
         return [(config.weight_year_odd, "the OCR's year does not fit the document's other dates")]
     return []
 
@@ -331,17 +354,20 @@ def _omission(
     tokens = [w for w in d.words if _alnum(w.word.text)]
     # Over several words the typical confidence counts, not one smudged word's.
     confs = sorted(w.word.confidence for w in tokens)
-    terms = [_confidence_term(confs[len(confs) // 2] if confs else _confidence(d), config, pivot=pivot)]
-    clear = 0.0
+    n_clear = sum(_reads_clearly(w.word.text, w.word.confidence, undo, pivot, config) for w in tokens)
+    clear = n_clear / len(tokens) if tokens else 0.0
+    # Text that reads clearly as words throughout (a long word form at a low confidence too) is no
+    # noise for the OCR being unsure of it, as for a misreading that is a word form.
+    terms = [_confidence_term(confs[len(confs) // 2] if confs else _confidence(d), config, pivot=pivot,
+                              floor=0.0 if clear == 1 else None)]
     if not tokens:
         terms.append((config.weight_punctuation_only, "only punctuation or specks"))
     else:
-        clear = sum(_reads_clearly(w.word.text, w.word.confidence, undo, pivot, config) for w in tokens) / len(tokens)
         terms.append(((clear - 0.5) * 2 * config.weight_omitted_words, f"{clear:.0%} of it read clearly as words"))
     # Length and digits count only for text that reads as text, not for a run of specks and shards.
     # A run of several clear words is text even if the rest of it is smudged: OCR noise does not
     # invent three dictionary words in a row.
-    reads = clear >= 0.5 or clear * len(tokens) >= 3
+    reads = clear >= 0.5 or n_clear >= 3
     if reads and any(c.isdigit() for c in o):
         terms.append((config.weight_digits / 2, "it contains digits"))
     if reads and len(tokens) >= 3:
@@ -361,14 +387,19 @@ def _omission(
 def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, config: AlignConfig) -> bool:
     """An OCR word read with confidence (``pivot`` at least) as a Russian word form or a number, three
     characters at least, five if read with less than ``config.confidence_pivot`` (shorter pieces are
-    as often fragments of a split word or specks as words, the more so on a faint page). A word that becomes
+    as often fragments of a split word or specks as words, the more so on a faint page); a word form of
+    ``config.omission_long_word`` letters or more, or one letter from one, at any confidence. A word that becomes
     a word form when one of the OCR's habitual misreadings is undone counts (``заселании`` where the
     OCR reads ``д`` as ``л``: ``undo`` maps the letter it reads to the letters it stands for)."""
     key = _alnum(text)
-    if confidence < pivot or len(key) < (3 if confidence >= config.confidence_pivot else 5):
-        return False
     # Initials (``Р.Ф.`` of ``Р.Ф.Комаров``) are letters, not words to look up.
     words = [w for w in _CYRILLIC_WORD.findall(text) if len(w) > 1]
+    # OCR noise does not make up a long word form, however unsure the OCR was of it, nor a long
+    # word one letter from one (``ъстретиться``).
+    if len(key) >= config.omission_long_word and len(words) == 1 and key == words[0].lower():
+        return _is_word_undoing(words[0], undo) or _one_letter_from_word_form(words[0].lower())
+    if confidence < pivot or len(key) < (3 if confidence >= config.confidence_pivot else 5):
+        return False
     return key.isdigit() or (bool(words) and all(_is_word_undoing(w, undo) for w in words))
 
 
@@ -376,6 +407,15 @@ def _is_word_undoing(word: str, undo: dict[str, str]) -> bool:
     """Whether ``word``, or ``word`` with one letter put back as ``undo`` says, is a word form."""
     return is_word_form(word) or any(
         is_word_form(word[:i] + a + word[i + 1:]) for i, c in enumerate(word) for a in undo.get(c, ""))
+
+
+_RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+
+
+@lru_cache(maxsize=1 << 14)
+def _one_letter_from_word_form(word: str) -> bool:
+    """Whether changing one letter of ``word`` (lower-case) makes a word form."""
+    return any(is_word_form(word[:i] + a + word[i + 1:]) for i in range(len(word)) for a in _RUSSIAN_LETTERS)
 
 
 def _habit_undo(habits: Counter[Edit], config: AlignConfig) -> dict[str, str]:
@@ -389,16 +429,17 @@ def _habit_undo(habits: Counter[Edit], config: AlignConfig) -> dict[str, str]:
 
 def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], config: AlignConfig) -> Flag:
     t = d.transcript_text
-    terms = [_confidence_term(_confidence(d), config)]
-    first, last = t.split(" ")[0], t.split(" ")[-1]
-    doubled = bool(_alnum(t)) and (_alnum(first) == _alnum(d.before) or _alnum(last) == _alnum(d.after))
+    # The OCR's confidence in the words around a number it did not read says nothing about the number.
+    number = any(c.isdigit() or c == "№" for c in t)
+    terms = [] if number else [_confidence_term(_confidence(d), config)]
+    doubled = _doubles(d)
     if doubled:
         terms.append((config.weight_doubled, f"the transcription repeats `{_clip(t)}`, which the scan has once"))
     elif not _alnum(t):
         terms.append((config.weight_punctuation_only, "only punctuation"))
     else:
         terms.append((config.weight_unread, "the OCR read nothing here"))
-        if any(c.isdigit() or c == "№" for c in t):
+        if number:
             terms.append((config.weight_digits, "it is a number"))
             terms += _unconfirmed_number(d, translation, config)
     # A word written twice in a row is a doubling, whatever the scan shows elsewhere: the same word
@@ -410,6 +451,13 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
     ev = _Evidence(tuple(terms), config.weight_prior)
     message = f"The transcription has `{_clip(t)}`, which the scan does not show here ({ev.strongest(1)[0]})."
     return _flag("insertion", d, ev, config, message, "")
+
+
+def _doubles(d: Difference) -> bool:
+    """Whether the transcription's text there repeats the word before or after it."""
+    t = d.transcript_text
+    first, last = t.split(" ")[0], t.split(" ")[-1]
+    return bool(_alnum(t)) and (_alnum(first) == _alnum(d.before) or _alnum(last) == _alnum(d.after))
 
 
 def _flag(kind: str, d: Difference, ev: _Evidence, config: AlignConfig, message: str, scan: str) -> Flag:
@@ -486,6 +534,28 @@ def _repair(t: str, scan: str) -> tuple[str, str] | None:
     return None
 
 
+def _inflection_terms(t: str, scan: str, config: AlignConfig) -> list[tuple[float, str]]:
+    """Two word forms of one word (``строительство`` / ``строительства``): a slip of agreement, which
+    a transcriber makes and the OCR, reading glyph by glyph, only hits on by chance."""
+    tw, sw = _CYRILLIC_WORD.findall(t), _CYRILLIC_WORD.findall(scan)
+    only_t = [w for w in tw if w not in sw]
+    only_s = [w for w in sw if w not in tw]
+    if len(only_t) != 1 or len(only_s) != 1 or only_t[0].lower() == only_s[0].lower():
+        return []
+    # An ending the OCR lost (``этому`` read ``это``) is faint print, not another form.
+    if only_t[0].lower().startswith(only_s[0].lower()):
+        return []
+    if not _lemmas(only_t[0]) & _lemmas(only_s[0]):
+        return []
+    return [(config.weight_inflection, f"`{only_s[0]}` and `{only_t[0]}` are forms of one word")]
+
+
+@lru_cache(maxsize=1 << 16)
+def _lemmas(word: str) -> frozenset[str]:
+    """The dictionary forms of the known parses of ``word``."""
+    return frozenset(p.normal_form for p in lexicon.russian().parse(word.lower()) if p.is_known)
+
+
 def _dictionary_terms(t: str, scan: str, config: AlignConfig) -> tuple[str, list[tuple[float, str]]]:
     """Whether the words in which the two readings differ are Russian word forms: which readings are
     (``"scan"``, ``"transcription"``, ``"both"``, ``"neither"``, or ``"none"`` when no words differ),
@@ -518,7 +588,9 @@ def _token_terms(d: Difference, config: AlignConfig) -> list[tuple[float, str]]:
         if _DATE_LIKE.search(t) or _DATE_LIKE.search(o) or is_month(d.after):
             terms.append((config.weight_date, "in a date or year"))
     words = t.split(" ") + o.split(" ")
-    if any(_is_code(w) for w in words):
+    # A word form in capitals (a heading's ``БЕСЕДЫ``) is no abbreviation; a dictionary abbreviation
+    # (``СССР``) is a name below.
+    if any(_is_code(w) and not is_word_form(w) for w in words):
         terms.append((config.weight_name, "an abbreviation or reference code"))
     elif any(is_proper_name(w) for w in _CYRILLIC_WORD.findall(t + " " + o)):
         terms.append((config.weight_name, "a proper name"))

@@ -19,8 +19,10 @@ from pipeline.layout.read import read_regions
 from pipeline.layout.shapes import (
     component_shares,
     find_ring,
+    frame_band,
     frame_coverage,
     frame_sides,
+    ring_bands,
     ring_coverage,
     slant_deg,
     stroke_width,
@@ -65,11 +67,12 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
     chroma = (config.colour_chroma_min, config.colour_chroma_grow)
     reach = mm_to_px(config.group_mm, dpi)
     masks = ink_masks(rgb, chroma, config.ink_hues_deg, mm_to_px(_LOCAL_BLOCK_MM, dpi), reach)
-    colour = merge_nearby(colour_elements(masks, dpi, config), reach)
+    colour = merge_nearby(colour_elements(masks, dpi, config), reach, config.hue_split_deg)
     grow = mm_to_px(config.stamp_grow_mm, dpi)
-    colour = merge_nearby([grow_in_hue(e, masks, grow, reach, config) for e in colour], reach)
+    colour = merge_nearby([grow_in_hue(e, masks, grow, reach, config) for e in colour], reach,
+                          config.hue_split_deg)
     # Black ink lying under a coloured element is the type that the stamp or note was put over.
-    dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach)
+    dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
     px_per_mm = dpi / 25.4
     colour = [part for e in colour for part in split_stamp(e, px_per_mm, config)]
@@ -181,8 +184,9 @@ def _group(
     return out
 
 
-def merge_nearby(elements: list[Element], reach_px: int, hue_tol_deg: float = 30.0) -> list[Element]:
-    """Elements of one ink whose boxes come within ``reach_px`` of each other, merged.
+def merge_nearby(elements: list[Element], reach_px: int, hue_tol_deg: float) -> list[Element]:
+    """Elements of one ink (hues within ``hue_tol_deg``) whose boxes come within ``reach_px`` of
+    each other, merged.
 
     Ink grouping joins strokes less than ``group_mm`` apart; a worn stamp's ring has longer gaps,
     and the lines of a note are further apart than its letters, but their boxes still touch.
@@ -224,13 +228,17 @@ def _union(a: Element, b: Element) -> Element:
 def split_stamp(element: Element, px_per_mm: float, config: LayoutConfig, tries: int = 3) -> list[Element]:
     """A stamp put over a signature or a note in the same ink, taken apart; else ``[element]``.
 
-    Such an element is no stamp as a whole (the pen strokes break its ring or frame). A ring found
-    by the Hough transform (``find_ring``) cuts it into the ink inside the ring and the rest. Else
-    its longest strokes (over ``config.stamp_min_mm``, at most ``tries``, longest first) are set
-    aside one by one until the rest is a stamp; the strokes set aside are then the other element.
+    Such an element is usually no stamp as a whole (the pen strokes break its ring or frame). A
+    ring found by the Hough transform (``find_ring``) cuts it into the ink inside the ring and the
+    rest. Else its longest strokes (over ``config.stamp_min_mm``, at most ``tries``, longest first)
+    are set aside one by one until the rest is a stamp; the strokes set aside are then the other
+    element. When the outline stays whole, the element is a stamp with the strokes inside it
+    (``split_pen``).
     """
-    if not _stamp_sized(element, px_per_mm, config) or _kind(element, px_per_mm, config) == "stamp":
+    if not _stamp_sized(element, px_per_mm, config):
         return [element]
+    if _kind(element, px_per_mm, config) == "stamp":
+        return split_pen(element, px_per_mm, config)
     ring = find_ring(element.mask, round(config.stamp_min_mm / 2 * px_per_mm), round(_RING_MAX_MM * px_per_mm))
     if ring is not None and ring[3] >= config.ring_coverage_min:
         cx, cy, r, _ = ring
@@ -255,6 +263,43 @@ def split_stamp(element: Element, px_per_mm: float, config: LayoutConfig, tries:
             other = _sub_element(element, aside)
             return [rest] if other is None else [rest, other]
     return [element]
+
+
+def split_pen(element: Element, px_per_mm: float, config: LayoutConfig) -> list[Element]:
+    """A stamp with pen strokes written inside it, as the stamp and the strokes; else ``[element]``.
+
+    A signature put across a stamp in the same ink leaves its ring or frame whole, so the element
+    is a stamp, and the signature is lost inside it. Without its outline (``ring_bands`` in the
+    square round the circle ``find_ring`` finds, or else ``frame_band``), a stamp's ink is letters,
+    none more than ``config.stamp_letter_max_mm`` high (a row of them may run long, not tall);
+    what remains longer than ``config.pen_stroke_min_mm`` and also wider and taller than a letter
+    is pen writing. It takes back the outline ink it crossed (within 2 px), and the split holds
+    only when the rest is still a stamp and the strokes are writing.
+    """
+    ring = find_ring(element.mask, round(config.stamp_min_mm / 2 * px_per_mm), round(_RING_MAX_MM * px_per_mm))
+    rest = element.mask.copy()
+    if ring is not None and ring[3] >= config.ring_coverage_min:
+        h, w = element.mask.shape
+        cx, cy, r = ring[0], ring[1], 1.05 * ring[2]
+        x0, y0 = max(0, round(cx - r)), max(0, round(cy - r))
+        x1, y1 = min(w, round(cx + r) + 1), min(h, round(cy + r) + 1)
+        rest[y0:y1, x0:x1] &= ~ring_bands(element.mask[y0:y1, x0:x1])
+    else:
+        rest &= ~frame_band(element.mask)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
+    sides = np.sort(stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]], axis=1)
+    pen_like = (sides[:, 1] >= config.pen_stroke_min_mm * px_per_mm) \
+        & (sides[:, 0] > config.stamp_letter_max_mm * px_per_mm)
+    long = np.nonzero(pen_like)[0] + 1
+    if len(long) == 0:
+        return [element]
+    strokes = cv2.dilate(np.isin(labels, long).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    pen = _sub_element(element, element.mask & strokes)
+    stamp = _sub_element(element, element.mask & ~strokes)
+    if pen is None or stamp is None or _kind(stamp, px_per_mm, config) != "stamp" \
+            or _kind(pen, px_per_mm, config) not in ("signature", "handwriting"):
+        return [element]
+    return [stamp, pen]
 
 
 def _stamp_sized(element: Element, px_per_mm: float, config: LayoutConfig) -> bool:
@@ -325,7 +370,9 @@ def classify(features: dict[str, float], config: LayoutConfig) -> tuple[str, flo
     # Grey-black ink is shared with the type, so a stamp in it needs a more complete outline.
     ring_min = config.ring_coverage_min if features["coloured"] else config.grey_outline_min
     frame_min = config.frame_coverage_min if features["coloured"] else config.grey_outline_min
-    if features["ring"] >= ring_min and 0.6 <= aspect <= 1.67 and stamp_sized:
+    # A round stamp is a circle: its box is square whatever the angle (a phone photo squashes it
+    # a little); a block of handwriting with a ring-like outline is wider.
+    if features["ring"] >= ring_min and 0.75 <= aspect <= 1.33 and stamp_sized:
         return "stamp", features["ring"]
     if features["frame"] >= frame_min and min(w, h) >= config.stamp_min_mm / 2 \
             and max(w, h) >= config.stamp_min_mm:
