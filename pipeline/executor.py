@@ -97,6 +97,18 @@ def _run_local(
             yield TaskOutcome(key, error=WorkerDied("its worker process died on every try"))
 
 
+#: Dask settings for the LocalCluster we start (README: the same for workers started by hand).
+#: Dask sets ``MALLOC_TRIM_THRESHOLD_`` in its workers, which stops glibc from raising its mmap
+#: threshold: every page-sized array is then mapped afresh and its pages faulted in, and 40 pages
+#: cost 239 CPU seconds against the process pool's 183 (bench/RESULTS.md). The stack-sampling profiler
+#: (every 10 ms) and the GIL monitor are for Dask's dashboard, which we do not start.
+_LOCAL_CLUSTER_SETTINGS = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+}
+
+
 def _run_dask(
     fn: Callable[..., T], pending: dict[K, tuple[Any, ...]], workers: int, address: str | None
 ) -> Iterator[TaskOutcome[K]]:
@@ -108,6 +120,7 @@ def _run_dask(
     are not all held by the scheduler.
     """
     try:
+        import dask
         from dask.distributed import Client, LocalCluster, as_completed
         from distributed.scheduler import KilledWorker
     except ImportError as err:
@@ -119,6 +132,7 @@ def _run_dask(
             except OSError as err:
                 raise BadArgumentsError(f"cannot reach the Dask scheduler at {address}: {err}") from err
         else:
+            stack.enter_context(dask.config.set(_LOCAL_CLUSTER_SETTINGS))
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
             client = stack.enter_context(Client(cluster))
