@@ -85,6 +85,20 @@ def test_a_run_killed_at_any_moment_leaves_no_truncated_report(tmp_path):
     assert json.loads((out / "report.json").read_bytes())["flags"] == json.loads(before)["flags"]
 
 
+def reading_a_page(group: int) -> bool:
+    """Whether a process of process group ``group`` is Tesseract reading a whole page (``--psm 3``)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # the process ended while we looked
+        tesseract = int(fields[2]) == group and command[0].endswith(b"tesseract") and b"--psm" in command
+        if tesseract and command[command.index(b"--psm") + 1] == b"3":
+            return True
+    return False
+
+
 @pytest.mark.slow
 def test_ctrl_c_exits_130_with_one_line_and_no_report(tmp_path):
     out = tmp_path / "out"
@@ -92,7 +106,10 @@ def test_ctrl_c_exits_130_with_one_line_and_no_report(tmp_path):
         [sys.executable, "-m", "pipeline", "verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS),
          "--out", str(out), "--no-cache", "--jobs", "2"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(3)
+    # A fixed delay raced the run (a 2-page verify can end in under 3 s): interrupt mid-page.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not reading_a_page(proc.pid):
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
