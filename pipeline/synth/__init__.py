@@ -2,7 +2,7 @@
 
 ``make_document`` writes a random document from the built-in corpus (optionally with a published-style
 transcription carrying planted errors, and its answer key); ``render_layout`` renders a layout file,
-such as the facsimile ``scans/117066/layout.yaml``. Nothing in the checking pipeline imports this
+such as a facsimile's ``scans/DOCUMENT/layout.yaml``. Nothing in the checking pipeline imports this
 package: it only produces test material.
 """
 

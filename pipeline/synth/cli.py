@@ -19,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Render LAYOUT (YAML/JSON) into page images + PAGE-XML, or, without LAYOUT, a random "
                     "document from the built-in corpus with its transcription and answer key.",
     )
-    p.add_argument("layout", type=Path, nargs="?", help="layout file, e.g. scans/117066/layout.yaml")
+    p.add_argument("layout", type=Path, nargs="?", help="layout file, e.g. scans/DOCUMENT/layout.yaml")
     p.add_argument("--out", type=Path, required=True, help="folder for page-N.png, page-N.xml, …")
     p.add_argument("--level", choices=tuple(LEVELS), help="degradation (default: the layout's, or archival)")
     p.add_argument("--seed", type=int, default=0, help="random document to make (default 0)")

@@ -215,7 +215,7 @@ PLANTERS: dict[str, Planter] = {
     "dropped_line": _dropped_line,
     "word_substitution": _word_edit("word_substitution"),
     "handwriting_omitted": _handwriting_omitted,
-    # A date's day or year misread by one digit (5.4.63 → 5.4.68, 1963 → 1968).
+    # A date's day or year misread by one digit (12.3.71 → 12.3.77, 1971 → 1977).
     "date_slip": _in_slot("date_slip", "date", DIGIT_CONFUSIONS, keep_first=False),
     "translation_date": _translation("translation_date", "date"),
     "translation_number": _translation("translation_number", "number"),
