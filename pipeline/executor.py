@@ -170,16 +170,32 @@ def _run_pool(
     """Run ``pending`` on one pool until done or the pool breaks; finished keys leave ``pending``."""
     with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
         futures: dict[Future, K] = {pool.submit(fn, *args): key for key, args in pending.items()}
-        while futures:
-            done, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                key = futures.pop(future)
-                try:
-                    outcome = TaskOutcome(key, future.result())
-                except BrokenProcessPool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    return
-                except Exception as err:  # noqa: BLE001
-                    outcome = TaskOutcome(key, error=err)
-                del pending[key]
-                yield outcome
+        try:
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    key = futures.pop(future)
+                    try:
+                        outcome = TaskOutcome(key, future.result())
+                    except BrokenProcessPool:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        return
+                    except Exception as err:  # noqa: BLE001
+                        outcome = TaskOutcome(key, error=err)
+                    del pending[key]
+                    yield outcome
+        except BaseException:
+            # Ctrl-C, or the caller stopped reading: leaving the ``with`` would otherwise wait for
+            # every queued task (the workers ignore Ctrl-C), and a second Ctrl-C during that wait
+            # hangs the interpreter's exit.
+            _abandon(pool)
+            raise
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Drop ``pool``'s queued tasks and stop its workers now, mid-task."""
+    # The standard library has no public way to stop busy workers before Python 3.14.
+    workers = list(pool._processes.values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,13 @@ def die_once(x: int, marker: str) -> int:
 def always_die(x: int) -> int:
     if x == 1:
         os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+def mark_and_wait(x: int, folder: str) -> int:
+    """A slow task that leaves a file when it starts."""
+    (Path(folder) / str(x)).touch()
+    time.sleep(0.5)
     return x
 
 
@@ -68,3 +77,24 @@ def test_a_task_that_always_kills_its_worker_fails_alone():
     got = outcomes(always_die, [(i,) for i in range(5)], RunConfig(jobs=2))
     assert isinstance(got[1].error, WorkerDied)
     assert {k: o.result for k, o in got.items() if k != 1} == {0: 0, 2: 2, 3: 3, 4: 4}
+
+
+def test_ctrl_c_stops_the_pool_without_running_the_queued_tasks(tmp_path):
+    # Workers ignore Ctrl-C; before this was handled, leaving the pool ran all 20 queued tasks.
+    tasks = [(i, (i, str(tmp_path))) for i in range(20)]
+    timer = threading.Timer(0.8, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        for _ in run_tasks(mark_and_wait, tasks, RunConfig(jobs=2)):
+            pass
+    time.sleep(1.0)  # a task still running would start the next one within this
+    assert len(list(tmp_path.iterdir())) < 10
+
+
+def test_a_caller_that_stops_reading_leaves_the_queued_tasks_unrun(tmp_path):
+    tasks = [(i, (i, str(tmp_path))) for i in range(20)]
+    outcomes_ = run_tasks(mark_and_wait, tasks, RunConfig(jobs=2))
+    next(outcomes_)
+    outcomes_.close()
+    time.sleep(1.0)
+    assert len(list(tmp_path.iterdir())) < 10
