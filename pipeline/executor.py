@@ -48,6 +48,33 @@ def _init_worker() -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it (exit 130), so that
     # workers do not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+class _Stopped(BaseException):
+    """Raised in a worker told to stop (``_abandon``) in the middle of a task."""
+
+
+#: Whether this worker process is running a task (``_run_in_worker``).
+_in_task = False
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    if _in_task:
+        raise _Stopped  # unwind the task first, so that its temporary files are removed
+    os._exit(128 + signum)
+
+
+def _run_in_worker(fn: Callable[..., T], *args: Any) -> T:
+    global _in_task
+    _in_task = True
+    try:
+        return fn(*args)
+    except _Stopped:
+        # Leave before the pool hands this worker its next queued task.
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _in_task = False
 
 
 def worker_count(jobs: int) -> int:
@@ -169,7 +196,8 @@ def _run_pool(
 ) -> Iterator[TaskOutcome[K]]:
     """Run ``pending`` on one pool until done or the pool breaks; finished keys leave ``pending``."""
     with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
-        futures: dict[Future, K] = {pool.submit(fn, *args): key for key, args in pending.items()}
+        futures: dict[Future, K] = {
+            pool.submit(_run_in_worker, fn, *args): key for key, args in pending.items()}
         try:
             while futures:
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)

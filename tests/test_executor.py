@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -39,10 +40,18 @@ def always_die(x: int) -> int:
 
 
 def mark_and_wait(x: int, folder: str) -> int:
-    """A slow task that leaves a file when it starts."""
-    (Path(folder) / str(x)).touch()
-    time.sleep(0.5)
+    """A slow task that leaves a file in ``folder/started`` when it starts and works in a temporary
+    folder in ``folder/tmp``."""
+    (Path(folder) / "started" / str(x)).touch()
+    with tempfile.TemporaryDirectory(dir=Path(folder) / "tmp"):
+        time.sleep(0.5)
     return x
+
+
+def slow_tasks(folder: Path) -> list[tuple[int, tuple[int, str]]]:
+    for sub in ("started", "tmp"):
+        (folder / sub).mkdir()
+    return [(i, (i, str(folder))) for i in range(20)]
 
 
 def outcomes(fn, args, config):
@@ -81,20 +90,20 @@ def test_a_task_that_always_kills_its_worker_fails_alone():
 
 def test_ctrl_c_stops_the_pool_without_running_the_queued_tasks(tmp_path):
     # Workers ignore Ctrl-C; before this was handled, leaving the pool ran all 20 queued tasks.
-    tasks = [(i, (i, str(tmp_path))) for i in range(20)]
     timer = threading.Timer(0.8, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        for _ in run_tasks(mark_and_wait, tasks, RunConfig(jobs=2)):
+        for _ in run_tasks(mark_and_wait, slow_tasks(tmp_path), RunConfig(jobs=2)):
             pass
-    time.sleep(1.0)  # a task still running would start the next one within this
-    assert len(list(tmp_path.iterdir())) < 10
+    time.sleep(1.0)  # a worker still alive would start a next task within this
+    assert len(list((tmp_path / "started").iterdir())) < 10
+    assert not list((tmp_path / "tmp").iterdir()), "the stopped tasks left their temporary folders"
 
 
 def test_a_caller_that_stops_reading_leaves_the_queued_tasks_unrun(tmp_path):
-    tasks = [(i, (i, str(tmp_path))) for i in range(20)]
-    outcomes_ = run_tasks(mark_and_wait, tasks, RunConfig(jobs=2))
+    outcomes_ = run_tasks(mark_and_wait, slow_tasks(tmp_path), RunConfig(jobs=2))
     next(outcomes_)
     outcomes_.close()
     time.sleep(1.0)
-    assert len(list(tmp_path.iterdir())) < 10
+    assert len(list((tmp_path / "started").iterdir())) < 10
+    assert not list((tmp_path / "tmp").iterdir())
