@@ -54,6 +54,7 @@ VARIANTS: dict[str, tuple[PreprocessConfig | None, OcrConfig]] = {
     "pipeline": (BASE, OcrConfig()),
     "-sheet": (replace(BASE, sheet=False), OcrConfig()),
     "-ink": (replace(BASE, ink_separation=False), OcrConfig()),
+    "-unmix": (replace(BASE, ink_unmix=False), OcrConfig()),
     "-flatten": (replace(BASE, flatten=False), OcrConfig()),
     "-margins": (replace(BASE, margins=False), OcrConfig()),
     "-deskew": (replace(BASE, deskew=False), OcrConfig()),

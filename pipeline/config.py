@@ -55,6 +55,16 @@ class PreprocessConfig:
     ink_separation: bool = True
     #: Colour farther than this (Lab a*b* units) from any typed-ink-on-paper mixture is foreign ink.
     ink_max_distance: float = 7.0
+    #: Take the foreign ink out by the multiplicative ink model (paper × typed ink × foreign ink, per
+    #: colour channel) instead of painting paper over it: typing under a stamp is kept, and so is
+    #: nothing of the stamp's pale rim, unmixed too up to ``ink_unmix_margin_mm`` from its ink.
+    #: Painting left the rims as grey outlines that Tesseract read as letters and that changed its
+    #: line finding (bench/RESULTS.md, "Typed-text CER").
+    #: A pixel the model misses by more than ``ink_unmix_max_misfit`` (8-bit levels, root mean
+    #: square over R, G, B: a third ink, two foreign inks on top of each other) is painted over.
+    ink_unmix: bool = True
+    ink_unmix_margin_mm: float = 0.4
+    ink_unmix_max_misfit: float = 20.0
     #: Divide the page by its blank-paper background (removes shadows, yellowing, uneven light).
     flatten: bool = True
     #: Size of the closing that erases ink to find the paper: must exceed the tallest character.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -10,14 +11,19 @@ import pytest
 from typewriter_page import render, seed_lines
 
 from pipeline import geometry
-from pipeline.config import PreprocessConfig
+from pipeline.align import text_metrics
+from pipeline.config import OcrConfig, PreprocessConfig
 from pipeline.model import PageImage, PageSource
-from pipeline.preprocess import preprocess
+from pipeline.ocr import read_page
+from pipeline.preprocess import mm_to_px, preprocess
 from pipeline.preprocess.binarize import METHODS, binarize, otsu
 from pipeline.preprocess.deskew import estimate_skew
 from pipeline.preprocess.illumination import flatten_illumination
 from pipeline.preprocess.ink import foreign_ink, typed_ink_gray
 from pipeline.preprocess.sheet import find_sheet, warp_sheet
+from pipeline.synth.degrade import LEVELS
+from pipeline.synth.layout import parse_layout
+from pipeline.synth.page import render_page
 
 LINES = seed_lines("Беседовал сегодня", 14)
 
@@ -177,7 +183,8 @@ def test_violet_stamp_is_removed_and_typed_ink_kept() -> None:
     stamp_only = (stamp > 0) & (page.labels == 0)
     assert foreign[stamp_only].mean() >= 0.9
     assert foreign[(page.labels > 0) & (stamp == 0)].mean() <= 0.01
-    gray, share = typed_ink_gray(rgb, distance, 48)
+    config = PreprocessConfig()
+    gray, share = typed_ink_gray(rgb, distance, 48, 2, config.ink_unmix_max_misfit)
     assert share > 0
     assert np.median(gray[stamp_only]) >= 200
 
@@ -228,3 +235,48 @@ def test_page_scanned_sideways_is_turned_upright() -> None:
     ink = pre.pixels < 128
     assert ink[back > 0].mean() >= 0.6
     assert ink[back == 0].mean() <= 0.02
+
+
+_TYPED = ["Беседовал сегодня с товарищем на приёме в посольстве по",
+          "случаю годовщины. Он сказал, что пришёл в посольство,",
+          "несмотря на то что ему пришлось покинуть заседание, чтобы",
+          "выразить свою личную признательность за речь и действия."]
+
+
+def _poor_scan(stamp: bool) -> PageImage:
+    """A strip of typing on a poor synthetic scan (blur, noise, JPEG), a violet stamp over its
+    middle when ``stamp``: the same page otherwise, as the renderer draws each element on its own."""
+    elements: list[dict] = [{"kind": "text", "x_mm": 8, "y_mm": 8, "lines": _TYPED}]
+    if stamp:
+        elements.append({"kind": "stamp", "shape": "rect", "x_mm": 50, "y_mm": 9, "w_mm": 50, "h_mm": 18,
+                         "lines": ["РАССЕКРЕЧЕНО"], "ink": "violet", "angle_deg": -6.0})
+    layout = parse_layout({"schema": "scanproof/layout/1", "seed": 5, "level": "poor", "dpi": 300,
+                           "paper_mm": [175, 45], "pages": [{"elements": elements}]})
+    return _page(render_page(layout.pages[0], layout, 1, LEVELS["poor"]).image)
+
+
+def test_typing_under_a_stamp_is_unmixed_not_erased() -> None:
+    stamped, clean = _poor_scan(True).pixels, _poor_scan(False).pixels
+    config = PreprocessConfig()
+    kernel = 94  # background_kernel_mm at 300 dpi
+    truth = flatten_illumination(cv2.cvtColor(clean, cv2.COLOR_RGB2GRAY), kernel)
+    threshold, _ = cv2.threshold(truth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    typed = truth <= threshold
+    stamp = np.abs(stamped.astype(int) - clean.astype(int)).max(axis=2) > 20
+    margin = mm_to_px(config.ink_unmix_margin_mm, 300.0)
+    unmixed, painted = (flatten_illumination(typed_ink_gray(stamped, config.ink_max_distance, kernel, m,
+                                                            config.ink_unmix_max_misfit)[0], kernel) <= threshold
+                        for m in (margin, None))
+    # Measured: 58% of the typed ink under the stamp kept and 2.2% of the stamp's own pixels left
+    # as ink, against 19% and 5.7% when the stamp is painted over.
+    assert unmixed[stamp & typed].mean() >= 0.45
+    assert unmixed[stamp & ~typed].mean() <= 0.035
+    assert painted[stamp & typed].mean() <= 0.3
+
+    # What Tesseract makes of it (measured CER: 0.28 unmixed, 0.22 without the stamp, 0.375 painted).
+    def cer(page: PageImage, preprocessing: PreprocessConfig) -> float:
+        return text_metrics("\n".join(_TYPED), read_page(page, preprocess(page, preprocessing), OcrConfig()).text).cer
+
+    with_stamp = cer(_page(stamped), config)
+    assert with_stamp <= cer(_page(clean), config) + 0.08
+    assert cer(_page(stamped), replace(config, ink_unmix=False)) >= with_stamp + 0.05

@@ -61,7 +61,9 @@ def preprocess(page: PageImage, config: PreprocessConfig) -> Preprocessed:
             steps.append("sheet")
 
     if config.ink_separation and rgb.ndim == 3:
-        gray, share = typed_ink_gray(rgb, config.ink_max_distance, mm_to_px(config.background_kernel_mm, dpi))
+        margin = mm_to_px(config.ink_unmix_margin_mm, dpi) if config.ink_unmix else None
+        gray, share = typed_ink_gray(rgb, config.ink_max_distance, mm_to_px(config.background_kernel_mm, dpi),
+                                     margin, config.ink_unmix_max_misfit)
         if share > 0:
             steps.append("ink_separation")
     else:
