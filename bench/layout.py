@@ -87,9 +87,9 @@ def _ocr_text(path: Path, config: Config) -> tuple[str, float]:
     return text, time.perf_counter() - start
 
 
-def cer_task(args: tuple[Path, int, str]) -> tuple[int, str, bool, float, float, float, float, float] | None:
-    """CER with and without the stamp on one colour page, and detection vs OCR times on it."""
-    work, seed, level = args
+def cer_task(args: tuple[Path, int, str, bool]) -> tuple[int, str, bool, float, float, float, float, float] | None:
+    """CER with and without the stamp on one colour page, and (if ``timed``) detection vs OCR times on it."""
+    work, seed, level, timed = args
     with_stamp = synth_page(work, seed, level, True)
     if not _overlaps_text(with_stamp):
         return None
@@ -99,6 +99,8 @@ def cer_task(args: tuple[Path, int, str]) -> tuple[int, str, bool, float, float,
     text_without, _ = _ocr_text(without.image, config)
     cer_with = text_metrics(with_stamp.text, text_with).cer
     cer_without = text_metrics(without.text, text_without).cer
+    if not timed:
+        return seed, level, True, cer_with, cer_without, ocr_s, float("nan"), float("nan")
     page = load(with_stamp.image)
     start = time.perf_counter()
     detect_regions(page, replace(config.layout, read_elements=False))
@@ -109,12 +111,34 @@ def cer_task(args: tuple[Path, int, str]) -> tuple[int, str, bool, float, float,
     return seed, level, True, cer_with, cer_without, ocr_s, detect_s, detect_read_s
 
 
+def print_cer(cer_rows: list[tuple[int, str, bool, float, float, float, float, float]]) -> None:
+    """Part 2's table: per page, then per level (the pages without stamps are reported too, so that
+    a change of the ink separation can be seen not to cost the pages it should not touch)."""
+    print("## Typed-text CER, pages whose stamp overlaps typed text")
+    print("| seed | level | CER with stamp | CER same page without stamp | difference (pp) |")
+    print("|---|---|---|---|---|")
+    for seed, level, _, cer_with, cer_without, *_ in cer_rows:
+        print(f"| {seed} | {level} | {cer_with:.4f} | {cer_without:.4f} | {100 * (cer_with - cer_without):+.2f} |")
+    if not cer_rows:
+        return
+    print("\n| level | pages | mean CER with stamp | mean CER without stamp | mean difference (pp) | worst (pp) |")
+    print("|---|---|---|---|---|---|")
+    for level in (*LEVELS, "all"):
+        rows = [r for r in cer_rows if level in ("all", r[1])]
+        if rows:
+            diffs = [100 * (r[3] - r[4]) for r in rows]
+            means = f"{np.mean([r[3] for r in rows]):.4f} | {np.mean([r[4] for r in rows]):.4f}"
+            print(f"| {level} | {len(rows)} | {means} | {np.mean(diffs):+.2f} | {max(diffs):+.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="pages per level and colour mode")
     parser.add_argument("--first-seed", type=int, default=0,
                         help="seeds run from this one (tune on one range, report a held-out one)")
     parser.add_argument("--cer-seeds", type=int, default=4, help="seeds per level for part 2")
+    parser.add_argument("--only-cer", action="store_true", help="run part 2 only (no detection, no times)")
+    parser.add_argument("--skip-cer", action="store_true", help="run part 1 only (detection; no CER, no times)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/scanproof-bench-layout"))
     args = parser.parse_args()
@@ -123,11 +147,14 @@ def main() -> None:
     tasks = [(args.work, seed, level, color) for color in (True, False) for level in LEVELS
              for seed in range(args.first_seed, args.first_seed + args.seeds)]
     with ProcessPoolExecutor(args.jobs) as pool:
-        detections = list(pool.map(detect_task, tasks))
-        cer_rows = [r for r in pool.map(cer_task, [(args.work, s, lv) for lv in LEVELS
-                                                   for s in range(args.first_seed, args.first_seed + args.cer_seeds)])
-                    if r is not None]
+        detections = [] if args.only_cer else list(pool.map(detect_task, tasks))
+        cer_tasks = [] if args.skip_cer else [(args.work, s, lv, not args.only_cer) for lv in LEVELS
+                                              for s in range(args.first_seed, args.first_seed + args.cer_seeds)]
+        cer_rows = [r for r in pool.map(cer_task, cer_tasks) if r is not None]
 
+    if args.only_cer:
+        print_cer(cer_rows)
+        return
     print("## Detection (IoU >= 0.5)")
     print("| pages | level | recall stamp | recall handwriting | recall signature | precision stamp | "
           "precision handwriting | precision signature | false regions / page |")
@@ -142,14 +169,10 @@ def main() -> None:
             mode = "colour" if color else "grey"
             print(f"| {len(rows)} {mode} | {level} | " + " | ".join(recall + precision) + f" | {false:.2f} |")
 
-    print("\n## Typed-text CER, pages whose stamp overlaps typed text")
-    print("| seed | level | CER with stamp | CER same page without stamp | difference (pp) |")
-    print("|---|---|---|---|---|")
-    for seed, level, _, cer_with, cer_without, *_ in cer_rows:
-        print(f"| {seed} | {level} | {cer_with:.4f} | {cer_without:.4f} | {100 * (cer_with - cer_without):+.2f} |")
+    if not args.skip_cer:
+        print()
+        print_cer(cer_rows)
     if cer_rows:
-        diffs = [100 * (r[3] - r[4]) for r in cer_rows]
-        print(f"\nmean difference {np.mean(diffs):+.2f} pp, worst {max(diffs):+.2f} pp over {len(cer_rows)} pages")
         ocr = np.array([r[5] for r in cer_rows])
         print(f"detect_regions / (preprocess + read_page): {np.median([r[6] for r in cer_rows] / ocr):.2f} "
               f"without reading the elements, {np.median([r[7] for r in cer_rows] / ocr):.2f} with "

@@ -311,18 +311,41 @@ class LayoutConfig:
     #: (a violet stamp beside a blue signature) and are not merged. Blue and violet inks lie
     #: 20–30° apart.
     hue_split_deg: float = 18.0
+    #: A stamp-sized element whose ink falls into two hues is a stamp and a pen put over each
+    #: other (a blue signature across a violet or red stamp): ink close enough to join, inks apart.
+    #: Each pixel's hue is first averaged over ``ink_smooth_mm`` of ink round it (single pixels'
+    #: hues scatter by 10° and more on worn scans); the hues are then cut in two where they are
+    #: best separated (Otsu's threshold). They are two inks when the two means lie at least
+    #: ``ink_split_deg`` apart and the hue histogram dips between them to at most
+    #: ``ink_split_dip`` of the lower ink's peak. On the synthetic colour pages (seeds 0–9,
+    #: 100–109, 200–209) one ink cut in two gave at most 11° and a dip of 0.4 or more; a blue pen
+    #: across a violet stamp 17° or more and at most 0.2, across a red one about 90° and 0.
+    ink_smooth_mm: float = 0.8
+    ink_split_deg: float = 14.0
+    ink_split_dip: float = 0.3
     stamp_grow_mm: float = 12.0
     #: Lab hue ranges (degrees, atan2(b, a)) of stamp and pen inks: blue/violet and red. Yellow to
     #: green (50–200°) is left out because that is the colour of stains and aged paper.
     ink_hues_deg: tuple[tuple[float, float], ...] = ((200.0, 360.0), (0.0, 50.0))
     #: Ink within this distance (mm) belongs to the same element (letters of a word, lines of a note).
     group_mm: float = 5.0
+    #: Ink touching the image border is a border strip (scanner-lid shadow, paper edge, the table
+    #: round a photographed sheet), not writing, when it runs along the border for over a quarter of
+    #: the page, or when it is at most ``edge_strip_max_mm`` thick and runs along the border for
+    #: ``edge_strip_min_mm`` or more. A note cut by the border is wider; a digit is shorter.
+    edge_strip_max_mm: float = 8.0
+    edge_strip_min_mm: float = 25.0
     #: Elements smaller than this on their longer side (mm) are specks, ticks or dirt.
     min_element_mm: float = 5.0
     #: Smallest ink area of an element (mm²).
     min_ink_mm2: float = 4.0
     #: A ring stamp has ink in at least this fraction of directions round its centre (0–1).
     ring_coverage_min: float = 0.7
+    #: A ring stamp must also show a circle spanning its box (``ring_fit``, 0–1): a square block of
+    #: handwriting covers the box's inscribed ellipse at its extreme points but fits no circle. On
+    #: the synthetic colour pages (seeds 0–9, 100–109, 200–209, 300–309) round stamps fitted 0.94
+    #: or more, square notes 0.54 or less.
+    ring_fit_min: float = 0.7
     #: A framed stamp has ink along at least this fraction of each side of its frame (0–1).
     frame_coverage_min: float = 0.35
     #: Ring or frame coverage a stamp in grey-black ink needs (greyscale scans): a block of
@@ -330,6 +353,21 @@ class LayoutConfig:
     grey_outline_min: float = 0.85
     #: Smallest stamp (mm, shorter side); office stamps are 15–45 mm.
     stamp_min_mm: float = 12.0
+    #: Stamps in grey-black ink (greyscale scans) are found by their outline in the ink at least
+    #: ``grey_ink_contrast`` lightness levels (0–255) below its surroundings: lower than the dark-ink
+    #: mask's 20, so that a stamp paler than the type keeps its worn frame.
+    grey_ink_contrast: float = 12.0
+    #: A frame's sides are straight thin lines at least ``frame_line_min_mm`` long, tilted at most
+    #: ``frame_tilt_max_deg`` from the page's axes, with paper ``frame_clear_mm`` either side (a
+    #: line along a row of type has the glyphs on one side); each of its four sides must be inked
+    #: along ``frame_side_min`` (0–1) of its length, dashes joined.
+    frame_line_min_mm: float = 12.0
+    frame_tilt_max_deg: float = 20.0
+    frame_clear_mm: float = 1.2
+    frame_side_min: float = 0.5
+    #: A grey ring is a stamp when its coverage less the coverage just outside it reaches this
+    #: (0–1); blocks of type and writing score under 0.55.
+    grey_ring_score_min: float = 0.65
     #: Ink inside a stamp, its ring or frame left out, longer than ``pen_stroke_min_mm`` and
     #: wider and taller than ``stamp_letter_max_mm`` (a stamp's letters, one row of which may run
     #: long but not tall) is pen writing across the stamp.

@@ -17,8 +17,9 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.config import LayoutConfig
 from pipeline.geometry import iou
 from pipeline.layout import detect_regions, match_markup
+from pipeline.layout.detect import edge_strip, two_hues
 from pipeline.layout.glossary import lookup
-from pipeline.layout.shapes import frame_coverage, ring_coverage, slant_deg
+from pipeline.layout.shapes import frame_coverage, ring_coverage, ring_fit, slant_deg
 from pipeline.model import BBox, PageImage, PageSource, Region, Severity
 from pipeline.synth.degrade import LEVELS
 from pipeline.synth.layout import parse_layout
@@ -179,6 +180,8 @@ def test_shape_features_tell_rings_frames_and_slant() -> None:
     ImageDraw.Draw(words).text((5, 5), "Заведующий архивом", font=ImageFont.truetype(_FACE, 40), fill=255)
     words = np.asarray(words)[:, :] > 128
     assert ring_coverage(ring > 0) > 0.95
+    assert ring_fit(ring > 0) > 0.9
+    assert ring_fit(frame > 0) == 0.0
     assert frame_coverage(ring > 0) < 0.5
     assert frame_coverage(frame > 0) > 0.95
     assert ring_coverage(frame > 0) < LayoutConfig().ring_coverage_min
@@ -272,3 +275,68 @@ def test_marked_stamp_absent_from_scan_is_flagged(facsimile: list[tuple[int, Reg
     assert [f.transcript_text for f in missing] == ["Top Secret"]
     stamp = next(f for f in flags if f.kind == "stamp")
     assert stamp.transcript_text == "Declassified"
+
+
+@pytest.mark.parametrize("level", ["clean", "archival", "poor"])
+def test_signature_of_another_ink_taken_out_of_a_stamp(level: str) -> None:
+    # A blue signature across the ring of a violet round stamp (the strokes touch the ring), and one
+    # ending a few millimetres from a red framed stamp (close enough to be grouped with it): ink
+    # grouping joins each pair into one element, which its two hues take apart again.
+    for spec in (stamp_and_signature("violet", "round", 100.0, 88.0, 80.0),
+                 stamp_and_signature("red", "rect", 100.0, 67.0, 76.0)):
+        layout = parse_layout(spec)
+        rendered_page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=True)
+        page = PageImage(1, PageSource(Path("pair.png")), rendered_page.image, 150.0)
+        truth = [r.region() for r in rendered_page.regions if r.kind != "text"]
+        hits, false = score(detect_regions(page, LayoutConfig(read_elements=False)), truth)
+        assert hits["stamp"] == [1, 1] and hits["signature"] == [1, 1], (spec["pages"][0]["elements"][1:], hits)
+        assert false == 0
+
+
+def test_two_hues_tells_two_inks_from_one_scattered_ink() -> None:
+    rng = np.random.default_rng(0)
+    blue, violet = rng.normal(285.0, 6.0, 3000), rng.normal(308.0, 3.0, 5000)
+    split = two_hues(np.concatenate([blue, violet]) % 360.0, 14.0, 0.3)
+    assert split is not None
+    first, (a, b) = split
+    assert abs(a - 285.0) < 3.0 and abs(b - 308.0) < 3.0
+    assert first[:3000].mean() > 0.95 and first[3000:].mean() < 0.05
+    # A red ink straddles 0°/360°, and a blue one scatters widely: each is one ink.
+    assert two_hues(rng.normal(0.0, 8.0, 5000) % 360.0, 14.0, 0.3) is None
+    assert two_hues(rng.normal(285.0, 10.0, 5000) % 360.0, 14.0, 0.3) is None
+
+
+@pytest.mark.parametrize("level", ["clean", "poor"])
+def test_square_note_is_handwriting_not_a_round_stamp(level: str) -> None:
+    # A three-line note about as wide as tall inks its box's inscribed ellipse in most directions,
+    # as a ring stamp's outline does; unlike the stamp's ring, it fits no circle spanning its box.
+    # (Without ``ring_fit_min`` this note, 22–24 × 24–25 mm, was called a stamp at both levels.)
+    spec = {"schema": "scanproof/layout/1", "seed": 2, "level": level, "dpi": 150, "pages": [{"elements": [
+        {"kind": "text", "x_mm": 25, "y_mm": 60, "lines": ["ПОСОЛ СССР В ВЕНГРИИ"]},
+        {"kind": "stamp", "shape": "round", "x_mm": 120.0, "y_mm": 90.0, "w_mm": 36.0, "h_mm": 36.0,
+         "lines": ["ПОСОЛЬСТВО СССР В ВНР"], "ink": "violet", "angle_deg": 5.0},
+        {"kind": "handwriting", "x_mm": 50.0, "y_mm": 250.0, "lines": ["В архив", "Баранов", "18.3.59"],
+         "size_mm": 5.0, "ink": "blue", "angle_deg": 3.0},
+    ]}]}
+    layout = parse_layout(spec)
+    rendered_page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=True)
+    page = PageImage(1, PageSource(Path("note.png")), rendered_page.image, 150.0)
+    truth = [r.region() for r in rendered_page.regions if r.kind != "text"]
+    found = detect_regions(page, LayoutConfig(read_elements=False))
+    hits, false = score(found, truth)
+    assert hits["stamp"] == [1, 1] and hits["handwriting"] == [1, 1], [(r.kind, r.features) for r in found]
+    assert false == 0
+    note = next(r for r in found if r.kind == "handwriting")
+    stamp = next(r for r in found if r.kind == "stamp")
+    assert note.features["ring_fit"] < LayoutConfig().ring_fit_min <= stamp.features["ring_fit"]
+
+
+def test_thin_strip_along_the_border_is_no_writing() -> None:
+    # Boxes in px at 150 dpi (5.9 px/mm) on a 1240 × 1754 px page: 8 mm is 47 px, 25 mm 148 px.
+    width, height, thin, long = 1240, 1754, 47, 148
+    assert edge_strip((1222, 0, 1240, 400), width, height, thin, long)  # a 3 mm lid shadow, 68 mm down
+    assert edge_strip((0, 1740, 300, 1754), width, height, thin, long)  # along the bottom edge
+    assert edge_strip((1200, 300, 1240, 1000), width, height, thin, long)  # over a quarter of the edge
+    assert not edge_strip((1100, 900, 1240, 1060), width, height, thin, long)  # a note cut by the edge
+    assert not edge_strip((1230, 40, 1240, 90), width, height, thin, long)  # a digit beside the edge
+    assert not edge_strip((1180, 0, 1220, 400), width, height, thin, long)  # near the edge, not on it

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from pipeline.config import LayoutConfig
+from pipeline.layout.frames import grey_stamps
 from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
 from pipeline.layout.read import read_regions
 from pipeline.layout.shapes import (
@@ -24,6 +25,7 @@ from pipeline.layout.shapes import (
     frame_sides,
     ring_bands,
     ring_coverage,
+    ring_fit,
     slant_deg,
     stroke_width,
     text_rows,
@@ -75,12 +77,18 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
     px_per_mm = dpi / 25.4
-    colour = [part for e in colour for part in split_stamp(e, px_per_mm, config)]
-    regions = []
+    colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
+    grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, mm_to_px(_LOCAL_BLOCK_MM, dpi),
+                                   _RING_MAX_MM, config)
+            if not any(_inside(g[0], c.bbox, 0.3) for c in colour)]
+    regions = [_grey_stamp_region(g, masks.dark, px_per_mm, factor, page) for g in grey]
     for element in colour + dark:
         features = describe(element, px_per_mm)
         decided = classify(features, config)
         if decided is None:
+            continue
+        # A grey stamp's letters and frame are large untyped ink; a signature across it stays.
+        if decided[0] != "signature" and any(_inside(element.bbox, g[0]) for g in grey):
             continue
         kind, confidence = decided
         features["page_y"] = round((element.bbox[1] + element.bbox[3]) / 2 / rgb.shape[0], 3)
@@ -90,6 +98,18 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
     if config.read_elements:
         regions = read_regions(page, regions, config)
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
+
+
+def _grey_stamp_region(stamp: tuple[BBox, str, float], dark: np.ndarray, px_per_mm: float, factor: float,
+                       page: PageImage) -> Region:
+    """The region of a stamp that ``grey_stamps`` found (box at analysis resolution): the features
+    of the dark ink in its box, its outline's score (``frame`` or ``ring``) in place of theirs."""
+    box, outline, score = stamp
+    features = describe(Element(box, dark[box[1]:box[3], box[0]:box[2]], False, 0.0), px_per_mm)
+    features[outline] = round(score, 3)
+    features["page_y"] = round((box[1] + box[3]) / 2 / dark.shape[0], 3)
+    features["page_x"] = round((box[0] + box[2]) / 2 / dark.shape[1], 3)
+    return Region("stamp", _to_input(box, factor, page.width, page.height), "", round(score, 3), features)
 
 
 def colour_elements(masks: InkMasks, dpi: float, config: LayoutConfig) -> list[Element]:
@@ -161,14 +181,11 @@ def _group(
     """Boxes and ink crops of the groups of ``seeds`` (bool masks, same shape as ``ink``).
 
     Seeds within ``config.group_mm`` of each other form one group; its ink is the ``ink`` within
-    half that distance of the seeds. Long strips along the image border (scanner lid, the table
-    under a phone photo) are dropped.
+    half that distance of the seeds. Strips along the image border (``edge_strip``) are dropped.
     """
-    reach = mm_to_px(config.group_mm / 2, dpi)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
-    zone = cv2.dilate(seeds.astype(np.uint8), kernel)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    n, labels, stats = _zones(seeds, mm_to_px(config.group_mm / 2, dpi))
     height, width = ink.shape
+    thin, long = mm_to_px(config.edge_strip_max_mm, dpi), mm_to_px(config.edge_strip_min_mm, dpi)
     out = []
     for i in range(1, n):
         x, y, w, h = stats[i, :4]
@@ -178,10 +195,19 @@ def _group(
             continue
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         box = (int(x + x0), int(y + y0), int(x + x1), int(y + y1))
-        if _edge_strip(box, width, height):
+        if edge_strip(box, width, height, thin, long):
             continue
         out.append((box, crop[y0:y1, x0:x1]))
     return out
+
+
+def _zones(seeds: np.ndarray, reach_px: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected zones of ``seeds`` (bool) dilated by a disc of radius ``reach_px``: seeds closer
+    than twice ``reach_px`` share a zone. OpenCV's (count, labels, stats), background label 0."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach_px + 1, 2 * reach_px + 1))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(seeds.astype(np.uint8), kernel),
+                                                           connectivity=8)
+    return n, labels, stats
 
 
 def merge_nearby(elements: list[Element], reach_px: int, hue_tol_deg: float) -> list[Element]:
@@ -225,10 +251,13 @@ def _union(a: Element, b: Element) -> Element:
     return Element(box, mask, a.colour, hue)
 
 
-def split_stamp(element: Element, px_per_mm: float, config: LayoutConfig, tries: int = 3) -> list[Element]:
-    """A stamp put over a signature or a note in the same ink, taken apart; else ``[element]``.
+def split_stamp(element: Element, masks: InkMasks, px_per_mm: float, config: LayoutConfig,
+                tries: int = 3) -> list[Element]:
+    """A stamp put over a signature or a note, taken apart; else ``[element]``.
 
-    Such an element is usually no stamp as a whole (the pen strokes break its ring or frame). A
+    Pen strokes of another ink are first told apart by their hue (``split_ink``); each ink is
+    then taken apart by shape, as follows. A stamp over writing in its own ink is usually no
+    stamp as a whole (the pen strokes break its ring or frame). A
     ring found by the Hough transform (``find_ring``) cuts it into the ink inside the ring and the
     rest. Else its longest strokes (over ``config.stamp_min_mm``, at most ``tries``, longest first)
     are set aside one by one until the rest is a stamp; the strokes set aside are then the other
@@ -237,6 +266,9 @@ def split_stamp(element: Element, px_per_mm: float, config: LayoutConfig, tries:
     """
     if not _stamp_sized(element, px_per_mm, config):
         return [element]
+    inks = split_ink(element, masks, px_per_mm, config)
+    if len(inks) > 1:
+        return [part for ink in inks for part in split_stamp(ink, masks, px_per_mm, config, tries)]
     if _kind(element, px_per_mm, config) == "stamp":
         return split_pen(element, px_per_mm, config)
     ring = find_ring(element.mask, round(config.stamp_min_mm / 2 * px_per_mm), round(_RING_MAX_MM * px_per_mm))
@@ -263,6 +295,74 @@ def split_stamp(element: Element, px_per_mm: float, config: LayoutConfig, tries:
             other = _sub_element(element, aside)
             return [rest] if other is None else [rest, other]
     return [element]
+
+
+def split_ink(element: Element, masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> list[Element]:
+    """``element`` as the groups of each of its two inks when it holds a stamp and writing in
+    different inks (a blue signature across a violet or red stamp); else ``[element]``.
+
+    Ink grouping joins strokes by distance, whatever their hue, so a signature that crosses or
+    nearly touches a stamp of another ink becomes one element with it. Each pixel's hue is
+    averaged (as Lab a, b) over the element's ink within ``config.ink_smooth_mm``, and the hues
+    are cut in two (``two_hues``). Each ink's pixels are grouped again by ``config.group_mm``;
+    the split holds only when one ink holds a stamp and the other writing (a signature or a
+    note): an unevenly printed stamp whose hues part in two stays one element.
+    """
+    x0, y0, x1, y1 = element.bbox
+    ink = element.mask.astype(np.float32)
+    angle = np.radians(masks.hue[y0:y1, x0:x1])
+    window = (max(1, round(config.ink_smooth_mm * px_per_mm)),) * 2
+    a = cv2.blur(masks.chroma[y0:y1, x0:x1] * np.cos(angle) * ink, window)
+    b = cv2.blur(masks.chroma[y0:y1, x0:x1] * np.sin(angle) * ink, window)
+    hue = np.degrees(np.arctan2(b, a))[element.mask] % 360.0
+    split = two_hues(hue, config.ink_split_deg, config.ink_split_dip)
+    if split is None:
+        return [element]
+    first, hues = split
+    reach = max(1, round(config.group_mm / 2 * px_per_mm))
+    parts: list[list[Element]] = []
+    for side, centre in zip((first, ~first), hues, strict=True):
+        own = np.zeros_like(element.mask)
+        own[element.mask] = side
+        n, labels, _ = _zones(own, reach)
+        groups = (_sub_element(element, own & (labels == i)) for i in range(1, n))
+        parts.append([replace(g, hue=centre) for g in groups if g is not None])
+    kinds = [{_kind(g, px_per_mm, config) for g in part} for part in parts]
+    writing = {"signature", "handwriting"}
+    if not any("stamp" in mine and writing & other for mine, other in (kinds, kinds[::-1])):
+        return [element]
+    return parts[0] + parts[1]
+
+
+def two_hues(hue: np.ndarray, min_gap_deg: float, max_dip: float) -> tuple[np.ndarray, tuple[float, float]] | None:
+    """The pixels of two inks: ``hue`` (degrees 0–360, 1-D) cut at Otsu's threshold, as a bool
+    array (True = the first ink) and the two inks' mean hues; None for one ink whose hues merely
+    scatter.
+
+    They are two inks when their means lie at least ``min_gap_deg`` apart and the hue histogram
+    (1° bins, smoothed over 3°) falls between them to at most ``max_dip`` (0–1) of the lower of the
+    two inks' peaks: one scattered ink is cut near its peak, where the histogram stays high. Hues
+    are first turned so that their circular mean sits at 180°, so that no ink straddles 0°/360°
+    (red does).
+    """
+    if len(hue) < 2:
+        return None
+    mean = float(np.degrees(np.angle(np.exp(1j * np.radians(hue)).mean())))
+    turned = (hue - mean + 180.0) % 360.0
+    p = np.bincount(turned.astype(int), minlength=361)[:360] / len(turned)
+    w0, m0 = np.cumsum(p), np.cumsum(p * (np.arange(360) + 0.5))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = np.nan_to_num((m0[-1] * w0 - m0) ** 2 / (w0 * (1.0 - w0)))
+    cut = int(np.argmax(between)) + 1
+    first = turned < cut
+    if first.all() or not first.any():
+        return None
+    lo, hi = float(turned[first].mean()), float(turned[~first].mean())
+    smooth = np.convolve(p, np.ones(3) / 3.0, mode="same")
+    dip = smooth[int(lo):int(hi) + 1].min() / min(smooth[:cut].max(), smooth[cut:].max())
+    if hi - lo < min_gap_deg or dip > max_dip:
+        return None
+    return first, ((lo + mean - 180.0) % 360.0, (hi + mean - 180.0) % 360.0)
 
 
 def split_pen(element: Element, px_per_mm: float, config: LayoutConfig) -> list[Element]:
@@ -322,12 +422,15 @@ def _sub_element(element: Element, mask: np.ndarray) -> Element | None:
     return Element(box, mask[y0:y1, x0:x1], element.colour, element.hue)
 
 
-def _edge_strip(box: BBox, width: int, height: int) -> bool:
-    """Whether ``box`` touches an image edge and runs along it for over a quarter of its length:
-    the scanner's lid or the table round a photographed sheet, not a note cut off by the edge."""
+def edge_strip(box: BBox, width: int, height: int, thin_px: int, long_px: int) -> bool:
+    """Whether ``box`` (in an image of ``width`` × ``height`` px) touches an image edge and runs
+    along it for over a quarter of the edge's length, or for at least ``long_px`` while at most
+    ``thin_px`` thick: the scanner's lid, the shadow of the paper's edge or the table round a
+    photographed sheet, not a note cut off by the edge (wider) nor a digit beside it (shorter)."""
     x0, y0, x1, y1 = box
-    along_x = (y0 == 0 or y1 >= height) and (x1 - x0) > width / 4
-    along_y = (x0 == 0 or x1 >= width) and (y1 - y0) > height / 4
+    w, h = x1 - x0, y1 - y0
+    along_x = (y0 == 0 or y1 >= height) and (w > width / 4 or (h <= thin_px and w >= long_px))
+    along_y = (x0 == 0 or x1 >= width) and (h > height / 4 or (w <= thin_px and h >= long_px))
     return along_x or along_y
 
 
@@ -342,6 +445,7 @@ def describe(element: Element, px_per_mm: float) -> dict[str, float]:
         "ink_mm2": float(mask.sum()) / px_per_mm**2,
         "fill": float(mask.mean()),
         "ring": ring_coverage(mask),
+        "ring_fit": ring_fit(mask),
         "frame": frame_coverage(mask),
         "components": float(count),
         "largest_share": largest,
@@ -371,8 +475,10 @@ def classify(features: dict[str, float], config: LayoutConfig) -> tuple[str, flo
     ring_min = config.ring_coverage_min if features["coloured"] else config.grey_outline_min
     frame_min = config.frame_coverage_min if features["coloured"] else config.grey_outline_min
     # A round stamp is a circle: its box is square whatever the angle (a phone photo squashes it
-    # a little); a block of handwriting with a ring-like outline is wider.
-    if features["ring"] >= ring_min and 0.75 <= aspect <= 1.33 and stamp_sized:
+    # a little); a block of handwriting with a ring-like outline is wider, and a square one fits
+    # no circle.
+    if features["ring"] >= ring_min and features["ring_fit"] >= config.ring_fit_min \
+            and 0.75 <= aspect <= 1.33 and stamp_sized:
         return "stamp", features["ring"]
     if features["frame"] >= frame_min and min(w, h) >= config.stamp_min_mm / 2 \
             and max(w, h) >= config.stamp_min_mm:

@@ -84,6 +84,21 @@ def find_ring(mask: np.ndarray, min_radius: int, max_radius: int,
     return best
 
 
+def ring_fit(mask: np.ndarray, coverage_min: float = 0.5) -> float:
+    """How well (0–1) one circle spanning the box fits the ink: ``find_ring``'s score for radii from
+    0.4 of the box's shorter side to 0.6 of its longer side; 0 without such a circle, or when
+    ``ring_coverage`` is under ``coverage_min`` (no ring-like outline to test).
+
+    A round stamp's ring is its outermost ink, so the circle spans the box; a square block of
+    handwriting touches its box at a few extreme points and fits no circle that wide.
+    """
+    h, w = mask.shape
+    if ring_coverage(mask) < coverage_min:
+        return 0.0
+    ring = find_ring(mask, max(2, round(0.4 * min(h, w))), max(3, round(0.6 * max(h, w))))
+    return 0.0 if ring is None else max(0.0, ring[3])
+
+
 def ring_bands(mask: np.ndarray, coverage_min: float = 0.5, step: float = 0.02) -> np.ndarray:
     """Which pixels of ``mask``'s box lie on a ring: bool (H, W).
 
