@@ -353,6 +353,11 @@ class LayoutConfig:
     grey_outline_min: float = 0.85
     #: Smallest stamp (mm, shorter side); office stamps are 15–45 mm.
     stamp_min_mm: float = 12.0
+    #: Look for stamps in grey-black ink on pages that show coloured ink too. By default they are
+    #: looked for only on pages without coloured ink (greyscale scans, colour scans of black-only
+    #: pages): on a colour scan a stamp shows its colour, and the outline search costs about 1.4 s
+    #: of CPU a page (bench/RESULTS.md), a fifth of a page's OCR. Turn on for black stamps on colour scans.
+    grey_stamps_on_colour: bool = False
     #: Stamps in grey-black ink (greyscale scans) are found by their outline in the ink at least
     #: ``grey_ink_contrast`` lightness levels (0–255) below its surroundings: lower than the dark-ink
     #: mask's 20, so that a stamp paler than the type keeps its worn frame.

@@ -78,9 +78,11 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
     px_per_mm = dpi / 25.4
     colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
-    grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, mm_to_px(_LOCAL_BLOCK_MM, dpi),
-                                   _RING_MAX_MM, config)
-            if not any(_inside(g[0], c.bbox, 0.3) for c in colour)]
+    grey = []
+    if config.grey_stamps_on_colour or not colour:
+        grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, mm_to_px(_LOCAL_BLOCK_MM, dpi),
+                                       _RING_MAX_MM, config)
+                if not any(_inside(g[0], c.bbox, 0.3) for c in colour)]
     regions = [_grey_stamp_region(g, masks.dark, px_per_mm, factor, page) for g in grey]
     for element in colour + dark:
         features = describe(element, px_per_mm)
