@@ -133,13 +133,18 @@ def test_signature_apart_from_a_stamp_over_or_beside_it(level: str) -> None:
     for spec in (stamp_and_signature("blue", "round", 100.0, 102.0),
                  stamp_and_signature("blue", "rect", 100.0, 103.0, 82.0),
                  stamp_and_signature("violet", "round", 120.0, 88.0)):
-        layout = parse_layout(spec)
-        rendered_page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=True)
-        page = PageImage(1, PageSource(Path("pair.png")), rendered_page.image, 150.0)
-        truth = [r.region() for r in rendered_page.regions if r.kind != "text"]
-        hits, false = score(detect_regions(page, LayoutConfig(read_elements=False)), truth)
-        assert hits["stamp"] == [1, 1] and hits["signature"] == [1, 1], (spec["pages"][0]["elements"][1:], hits)
-        assert false == 0
+        assert_stamp_and_signature_found(spec, level)
+
+
+def assert_stamp_and_signature_found(spec: dict, level: str) -> None:
+    """The page of ``spec`` rendered at ``level`` gives its stamp and its signature, and nothing else."""
+    layout = parse_layout(spec)
+    rendered_page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=True)
+    page = PageImage(1, PageSource(Path("pair.png")), rendered_page.image, 150.0)
+    truth = [r.region() for r in rendered_page.regions if r.kind != "text"]
+    hits, false = score(detect_regions(page, LayoutConfig(read_elements=False)), truth)
+    assert hits["stamp"] == [1, 1] and hits["signature"] == [1, 1], (spec["pages"][0]["elements"][1:], hits)
+    assert false == 0
 
 
 def test_greyscale_page_finds_handwriting_and_signature() -> None:
@@ -284,13 +289,7 @@ def test_signature_of_another_ink_taken_out_of_a_stamp(level: str) -> None:
     # grouping joins each pair into one element, which its two hues take apart again.
     for spec in (stamp_and_signature("violet", "round", 100.0, 88.0, 80.0),
                  stamp_and_signature("red", "rect", 100.0, 67.0, 76.0)):
-        layout = parse_layout(spec)
-        rendered_page = render_page(layout.pages[0], layout, 1, LEVELS[level], color=True)
-        page = PageImage(1, PageSource(Path("pair.png")), rendered_page.image, 150.0)
-        truth = [r.region() for r in rendered_page.regions if r.kind != "text"]
-        hits, false = score(detect_regions(page, LayoutConfig(read_elements=False)), truth)
-        assert hits["stamp"] == [1, 1] and hits["signature"] == [1, 1], (spec["pages"][0]["elements"][1:], hits)
-        assert false == 0
+        assert_stamp_and_signature_found(spec, level)
 
 
 def test_two_hues_tells_two_inks_from_one_scattered_ink() -> None:
