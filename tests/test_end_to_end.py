@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEED_SCANS, SEED_TRANSCRIPT, scanproof
+from tests.exportcheck import assert_valid_exports
 
 pytestmark = pytest.mark.slow
 
@@ -178,9 +179,9 @@ def test_exports_are_written_beside_the_report(tmp_path):
     done = scanproof("verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS / "page-2.png"),
                      "--out", str(tmp_path), "--export", "page-xml,alto,hocr", "--cache", str(tmp_path / "c"))
     assert done.returncode == 0, done.stderr
-    names = sorted(p.name for p in (tmp_path / "exports").iterdir())
-    assert any(n.endswith("page.xml") for n in names) and any(n.endswith("alto.xml") for n in names)
-    assert any(n.endswith(".hocr") or n.endswith(".html") for n in names), names
+    exports = sorted((tmp_path / "exports").iterdir())
+    assert sorted(p.suffix for p in exports) == [".hocr", ".xml", ".xml"], exports
+    assert_valid_exports(exports)
 
 
 def test_an_unknown_export_is_refused_before_any_ocr(tmp_path):

@@ -50,6 +50,7 @@ from pipeline.report import (
 from pipeline.report.files import atomic_write
 from pipeline.report.json import SCHEMA_PATH, identify_flags
 from pipeline.report.text import segments
+from tests.exportcheck import assert_valid_alto, assert_valid_exports, hocr_problems, page_schema
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> {{ 7*7 }}"
@@ -277,19 +278,21 @@ def test_index_links_and_counts(written, tmp_path: Path) -> None:
 
 
 def test_page_xml_export_validates_against_the_page_schema(written) -> None:
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA_PATH.parent / "pagecontent-2019-07-15.xsd")))
     pages = [p for p in written.exports if p.name.endswith(".page.xml")]
     assert len(pages) == 2
     for path in pages:
-        doc = etree.parse(str(path))
-        schema.assertValid(doc)
+        page_schema().assertValid(etree.parse(str(path)))
     ns = {"pc": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
     doc = etree.parse(str(pages[0]))
     assert doc.xpath("//pc:TextLine/pc:TextEquiv/pc:Unicode/text()", namespaces=ns)[2] == "вне Гаваны 5.4.63"
     assert doc.xpath("//pc:GraphicRegion/@type", namespaces=ns) == ["stamp"]
 
 
-def test_alto_export_structure(written) -> None:
+def test_alto_export_validates_against_the_alto_schema(written) -> None:
+    altos = [p for p in written.exports if p.name.endswith(".alto.xml")]
+    assert len(altos) == 2
+    for path in altos:
+        assert_valid_alto(path)
     ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
     doc = etree.parse(str(next(p for p in written.exports if p.name == "page-0001.alto.xml")))
     strings = doc.xpath("//a:TextLine[3]/a:String", namespaces=ns)
@@ -301,13 +304,30 @@ def test_alto_export_structure(written) -> None:
     assert len(doc.xpath("//a:GraphicalElement", namespaces=ns)) == 1
 
 
-def test_hocr_export(written) -> None:
-    doc = etree.parse(str(next(p for p in written.exports if p.name == "ocr.hocr")))
+def test_hocr_export_passes_the_hocr_checks(written) -> None:
+    path = next(p for p in written.exports if p.name == "ocr.hocr")
+    assert hocr_problems(path) == []
+    doc = etree.parse(str(path))
     ns = {"h": "http://www.w3.org/1999/xhtml"}
     pages = doc.xpath("//h:div[@class='ocr_page']", namespaces=ns)
     assert len(pages) == 2
     words = doc.xpath("//h:span[@class='ocrx_word']", namespaces=ns)
     assert words[8].text == "Гаваны" and words[8].get("title").endswith("x_wconf 50")
+
+
+def test_the_export_validators_catch_broken_files(written, tmp_path: Path) -> None:
+    """The validators can fail: an ALTO string without its text and an hOCR word past its page."""
+    alto = next(p for p in written.exports if p.name.endswith(".alto.xml")).read_text(encoding="utf-8")
+    broken_alto = tmp_path / "broken.alto.xml"
+    broken_alto.write_text(re.sub(r' CONTENT="[^"]*"', "", alto, count=1), encoding="utf-8")
+    with pytest.raises(etree.DocumentInvalid, match="CONTENT"):
+        assert_valid_alto(broken_alto)
+    hocr = next(p for p in written.exports if p.name == "ocr.hocr").read_text(encoding="utf-8")
+    broken_hocr = tmp_path / "broken.hocr"
+    broken_hocr.write_text(re.sub(r"(class=\"ocrx_word\" [^>]*title=\")bbox \d+", r"\1bbox -5", hocr, count=1)
+                           .replace("ocr_par ", ""), encoding="utf-8")
+    problems = hocr_problems(broken_hocr)
+    assert any("non-negative" in p for p in problems) and any("ocr-capabilities" in p for p in problems)
 
 
 def test_unknown_export_format_is_refused(sample: DocumentReport, tmp_path: Path) -> None:
@@ -320,9 +340,9 @@ def test_exports_stay_valid_for_boxes_poking_past_the_page(sample: DocumentRepor
     word = OcrWord("край", (-3, -2, 40, 30), 80.0, 1, 1, 1, 1)
     shifted = PageResult(OcrPage(1, page.ocr.image, 900, 1200, -1.0, (word,)), page.regions)
     doc = DocumentReport("edge", sample.transcript, (shifted,), None, ())
-    [path] = write_exports(doc, tmp_path, ["page-xml"])
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA_PATH.parent / "pagecontent-2019-07-15.xsd")))
-    schema.assertValid(etree.parse(str(path)))
+    paths = write_exports(doc, tmp_path, ["page-xml", "alto", "hocr"])
+    assert len(paths) == 3
+    assert_valid_exports(paths)
 
 
 def test_a_page_image_that_cannot_be_read_leaves_a_report_without_it(

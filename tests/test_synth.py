@@ -119,13 +119,28 @@ def test_random_document_is_deterministic_in_its_seed(tmp_path: Path) -> None:
     assert Image.open(a.pages[0].image).info["dpi"] == pytest.approx((150, 150), abs=0.05)
 
 
-def test_facsimile_is_recreated_byte_for_byte(tmp_path: Path) -> None:
+#: How far a re-rendered facsimile page may stray from the committed one. OpenCV's and Pillow's
+#: resampling, blur and anti-aliasing round differently from one build to the next (opencv 4.x → 5.1
+#: moved 0.3 % of the pixels by at most 10 grey levels); a change to the generator itself — a moved
+#: line, a changed glyph, another noise seed — moves ink pixels by far more than 24 of 255 levels.
+FACSIMILE_MAX_CHANGED = 0.01
+FACSIMILE_MAX_LEVELS = 24
+
+
+def test_facsimile_is_recreated_from_its_layout(tmp_path: Path) -> None:
+    """The generator reproduces the bundled page: the ground truth exactly, the pixels within a bound."""
     parser = argparse.ArgumentParser()
     synth_cli.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["synth", str(FACSIMILE / "layout.yaml"), "--out", str(tmp_path)])
     assert synth_cli.run(args) == 0
-    for name in ("page-1.png", "page-2.png", "page-1.xml", "page-2.xml"):
+    for name in ("page-1.xml", "page-2.xml"):
         assert (tmp_path / name).read_bytes() == (FACSIMILE / name).read_bytes(), name
+    for name in ("page-1.png", "page-2.png"):
+        with Image.open(tmp_path / name) as made, Image.open(FACSIMILE / name) as kept:
+            assert (made.mode, made.size) == (kept.mode, kept.size), name
+            diff = np.abs(np.asarray(made, dtype=np.int16) - np.asarray(kept, dtype=np.int16))
+        assert (diff > 0).mean() <= FACSIMILE_MAX_CHANGED, name
+        assert diff.max() <= FACSIMILE_MAX_LEVELS, name
 
 
 def test_plant_needs_a_random_document(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,15 +57,26 @@ def paragraphs(page: OcrPage) -> list[Paragraph]:
     return out
 
 
-def _clip(box: BBox) -> BBox:
-    # A box mapped back through a deskew can start a pixel above or left of the page; both
-    # schemas want non-negative positions.
-    return (max(0, box[0]), max(0, box[1]), max(0, box[2]), max(0, box[3]))
+def _clip(box: BBox, width: int, height: int) -> BBox:
+    """``box`` cut to the page ``width`` × ``height`` (pixels)."""
+    return (min(max(0, box[0]), width), min(max(0, box[1]), height),
+            min(max(0, box[2]), width), min(max(0, box[3]), height))
+
+
+def _on_page(page: PageResult) -> PageResult:
+    """The page with every word and region box cut to the image.
+
+    A box mapped back through a deskew can start or end a pixel or two off the page; the schemas
+    want non-negative positions and the hOCR spec wants every box inside its page's."""
+    o = page.ocr
+    words = tuple(replace(w, bbox=_clip(w.bbox, o.width, o.height)) for w in o.words)
+    regions = tuple(replace(r, bbox=_clip(r.bbox, o.width, o.height)) for r in page.regions)
+    return replace(page, ocr=replace(o, words=words), regions=regions)
 
 
 def _points(box: BBox) -> str:
     """PAGE ``Coords/@points`` of a box: its four corners, clockwise, inclusive pixel positions."""
-    x0, y0, x1, y1 = _clip(box)
+    x0, y0, x1, y1 = box
     x1, y1 = max(x0, x1 - 1), max(y0, y1 - 1)
     return f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}"
 
@@ -88,6 +99,7 @@ def _serialise(root: ET.Element, ns: str) -> bytes:
 def page_xml(page: PageResult, image: str, created: datetime | None = None) -> bytes:
     """PAGE-XML (2019-07-15) of one page: text regions → lines → words, and graphic regions for
     stamps, handwriting and signatures. ``image`` is the file name recorded for the page."""
+    page = _on_page(page)
     stamp = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S")
     root = ET.Element(f"{{{PAGE_NS}}}PcGts")
     meta = _sub(root, PAGE_NS, "Metadata")
@@ -116,13 +128,13 @@ def page_xml(page: PageResult, image: str, created: datetime | None = None) -> b
 
 
 def _alto_box(box: BBox) -> dict[str, int]:
-    box = _clip(box)
     return {"HPOS": box[0], "VPOS": box[1], "WIDTH": box[2] - box[0], "HEIGHT": box[3] - box[1]}
 
 
 def alto_xml(page: PageResult, image: str) -> bytes:
     """ALTO v4 of one page: text blocks → lines → strings (with ``WC`` 0–1), and graphical
     elements for stamps, handwriting and signatures. Measurement unit: pixels."""
+    page = _on_page(page)
     o = page.ocr
     root = ET.Element(f"{{{ALTO_NS}}}alto")
     desc = _sub(root, ALTO_NS, "Description")
@@ -165,7 +177,7 @@ def hocr(report: DocumentReport) -> bytes:
     _sub(head, XHTML_NS, "meta", name="ocr-capabilities",
          content="ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf")
     body = _sub(root, XHTML_NS, "body")
-    for page in report.pages:
+    for page in map(_on_page, report.pages):
         o = page.ocr
         image = o.image.replace("\\", "\\\\").replace('"', '\\"')
         div = _sub(body, XHTML_NS, "div", **{"class": "ocr_page", "id": f"page_{o.index}",

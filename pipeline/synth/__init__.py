@@ -75,7 +75,9 @@ def render_layout(layout: Layout, out_dir: Path, *, level: str | Degradation | N
     """Render every page of ``layout`` into ``out_dir`` as ``page-N.png`` + ``page-N.xml``.
 
     ``level`` overrides the layout's own level. The output depends only on the layout (its seed
-    included) and these arguments, so re-rendering reproduces the files byte for byte.
+    included), these arguments and the imaging libraries: re-rendering with the same builds of
+    OpenCV and Pillow reproduces the files byte for byte; another build may round a few edge pixels
+    differently (the PAGE-XML does not change).
     """
     _, deg = _degradation(level or layout.level)
     try:
