@@ -113,7 +113,7 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     page = ingest.load_page(source, index, config.ingest)
     preview = encode_pixels(page.pixels, config.report)
     try:
-        regions = tuple(layout.detect_regions(page, config.layout))
+        regions = tuple(layout.detect_regions(page, config.layout, config.ocr.lang))
         pre = preprocess.preprocess(page, config.preprocess)
         ocr_page = ocr.read_page(page, pre, config.ocr)
     except TesseractFailedError as err:

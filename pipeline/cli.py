@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import NoReturn
 
 from pipeline import api
 from pipeline.config import Config, IngestConfig, OcrConfig, RunConfig
@@ -24,8 +26,37 @@ DEFAULT_TRANSCRIPTS = Path("transcripts")
 DEFAULT_REPORTS = Path("reports")
 
 
+def _positive_seconds(text: str) -> float:
+    """A finite number of seconds above zero (``nan`` and ``inf`` parse as floats, but mean nothing)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a finite number of seconds above 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """A whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number above 0")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 1 like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(int(ExitCode.bad_args), f"scanproof: {self.prog}: {message}; see {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scanproof",
         description="Check a published transcription of an archival document against its scan.",
     )
@@ -53,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("-l", "--lang", default=OcrConfig.lang,
                        help="Tesseract language(s) of the original, e.g. rus, deu, rus+eng (default: %(default)s)")
-        p.add_argument("--page-timeout", type=float, default=OcrConfig.timeout_s, metavar="SECONDS",
+        p.add_argument("--page-timeout", type=_positive_seconds, default=OcrConfig.timeout_s, metavar="SECONDS",
                        help="give up a page whose OCR takes longer (default: %(default)s); it is marked failed")
-        p.add_argument("--max-pixels", type=int, default=IngestConfig.max_pixels, metavar="N",
+        p.add_argument("--max-pixels", type=_positive_int, default=IngestConfig.max_pixels, metavar="N",
                        help="largest image accepted, in pixels (default: %(default)s); a guard against "
                        "decompression bombs")
         return p

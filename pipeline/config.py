@@ -18,6 +18,9 @@ class IngestConfig:
     #: Largest image accepted, in pixels: the decompression-bomb guard, checked from the file's
     #: header before decoding (in place of Pillow's own, whose limit is 89 million).
     max_pixels: int = 250_000_000
+    #: Shortest page side accepted, in pixels: a smaller image holds no readable line of type
+    #: (Tesseract wants capitals about 20 pixels high) and breaks the resampling steps.
+    min_side_px: int = 32
     #: Resolutions a file may record and be believed (dpi); outside them it is estimated instead.
     min_dpi: float = 70.0
     max_dpi: float = 2400.0
@@ -388,8 +391,6 @@ class LayoutConfig:
     read_elements: bool = True
     #: Small rotations (degrees) tried on stamps in each of the four orientations.
     stamp_angles_deg: tuple[float, ...] = (-12.0, 0.0, 12.0)
-    #: Tesseract language for the elements (stamps and notes are in the original's language).
-    lang: str = "rus"
     #: Seconds before Tesseract reading one element is given up (the element keeps no text).
     ocr_timeout_s: float = 30.0
     #: A region and a markup item whose texts are at least this similar (0–1) are matched by text.

@@ -234,6 +234,9 @@ def _c_stderr_muted() -> Iterator[None]:
 def _check_size(path: Path, width: int, height: int, config: IngestConfig) -> None:
     if width <= 0 or height <= 0:
         raise InputFileError(f"{path}: the image has no pixels ({width}×{height}); re-export or re-scan it")
+    if min(width, height) < config.min_side_px:
+        raise InputFileError(f"{path}: the image is too small to hold a page ({width}×{height} pixels; "
+                             f"at least {config.min_side_px} on each side); give the full scan")
     if width * height > config.max_pixels:
         raise InputFileError(
             f"{path}: the image is too large ({width}×{height} = {width * height / 1e6:.0f} million pixels, "

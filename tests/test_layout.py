@@ -339,3 +339,30 @@ def test_thin_strip_along_the_border_is_no_writing() -> None:
     assert not edge_strip((1100, 900, 1240, 1060), width, height, thin, long)  # a note cut by the edge
     assert not edge_strip((1230, 40, 1240, 90), width, height, thin, long)  # a digit beside the edge
     assert not edge_strip((1180, 0, 1220, 400), width, height, thin, long)  # near the edge, not on it
+
+
+# --- the document's language reaches the element reader -------------------------------------------
+
+
+def test_elements_are_read_in_the_language_given_to_the_ocr(tmp_path: Path) -> None:
+    # `--lang` sets OcrConfig.lang only; the stamps must be read in it too, not in a language of
+    # their own: read with `rus`, an English stamp comes out in Cyrillic look-alikes; with `eng`,
+    # Tesseract has no Cyrillic letters to give.
+    from pipeline.api import read_page
+    from pipeline.config import Config, OcrConfig
+
+    layout = parse_layout({"schema": "scanproof/layout/1", "seed": 5, "level": "clean", "dpi": 300, "pages": [{
+        "elements": [
+            {"kind": "text", "x_mm": 25, "y_mm": 30, "width_chars": 60,
+             "paragraphs": ["The ambassador met the minister of trade this morning to discuss the treaty."]},
+            {"kind": "stamp", "shape": "rect", "x_mm": 110, "y_mm": 80, "w_mm": 60, "h_mm": 18,
+             "lines": ["DECLASSIFIED"], "ink": "violet", "angle_deg": 0}]}]})
+    rendered = render_page(layout.pages[0], layout, 1, LEVELS["clean"])
+    image = tmp_path / "page.png"
+    Image.fromarray(rendered.image).save(image, dpi=(300, 300))
+    read = {lang: read_page(PageSource(image), 1, Config(ocr=OcrConfig(lang=lang))) for lang in ("eng", "rus")}
+    stamps = {lang: [r.text for r in page.regions if r.kind == "stamp"] for lang, page in read.items()}
+    assert len(stamps["eng"]) == len(stamps["rus"]) == 1, stamps
+    english, russian = stamps["eng"][0], stamps["rus"][0]
+    assert re.search("[A-Za-z]", english) and not re.search("[А-Яа-я]", english), stamps
+    assert re.search("[А-Яа-я]", russian), stamps

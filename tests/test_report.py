@@ -12,6 +12,7 @@ import difflib
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -39,6 +40,7 @@ from pipeline.model import (
     Transcript,
 )
 from pipeline.report import (
+    EXPORT_FORMATS,
     IndexRow,
     report_folder,
     report_json,
@@ -328,6 +330,16 @@ def test_the_export_validators_catch_broken_files(written, tmp_path: Path) -> No
                            .replace("ocr_par ", ""), encoding="utf-8")
     problems = hocr_problems(broken_hocr)
     assert any("non-negative" in p for p in problems) and any("ocr-capabilities" in p for p in problems)
+
+
+def test_exports_stay_well_formed_with_control_characters(sample: DocumentReport, tmp_path: Path) -> None:
+    # A scan's file name may hold characters XML forbids (a tab is allowed, U+0001 is not).
+    page = sample.pages[0]
+    odd = PageResult(replace(page.ocr, image=str(tmp_path / "scan\x01\x1b[31m\tpage.png")), page.regions)
+    paths = write_exports(DocumentReport("odd", sample.transcript, (odd,), None, ()), tmp_path, list(EXPORT_FORMATS))
+    assert_valid_exports(paths)
+    recorded = etree.parse(str(paths[0])).getroot()[1].get("imageFilename")
+    assert recorded.endswith("scan\ufffd\ufffd[31m\tpage.png"), recorded
 
 
 def test_unknown_export_format_is_refused(sample: DocumentReport, tmp_path: Path) -> None:

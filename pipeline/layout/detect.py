@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from pipeline.config import LayoutConfig
+from pipeline.config import LayoutConfig, OcrConfig
 from pipeline.layout.frames import grey_stamps
 from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
 from pipeline.layout.read import read_regions
@@ -54,12 +54,13 @@ class Element:
     cut: bool = False
 
 
-def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
+def detect_regions(page: PageImage, config: LayoutConfig, lang: str = OcrConfig.lang) -> list[Region]:
     """Stamps, handwriting and signatures on ``page``, boxes in input pixels, top to bottom.
 
     Each region has ``kind`` in ``stamp|handwriting|signature``, a ``confidence`` 0–1, the
     ``features`` that decided it (sizes in mm, coverages and shares 0–1, slant in degrees) and, when
-    ``config.read_elements``, the text Tesseract read in it.
+    ``config.read_elements``, the text Tesseract read in it, in the document's Tesseract language
+    ``lang`` (``OcrConfig.lang``, which is where the command line's ``--lang`` goes).
     """
     factor = min(1.0, config.analysis_dpi / page.dpi)
     rgb = page.pixels
@@ -98,7 +99,7 @@ def detect_regions(page: PageImage, config: LayoutConfig) -> list[Region]:
         box = _to_input(element.bbox, factor, page.width, page.height)
         regions.append(Region(kind, box, "", round(confidence, 3), features))
     if config.read_elements:
-        regions = read_regions(page, regions, config)
+        regions = read_regions(page, regions, config, lang)
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 

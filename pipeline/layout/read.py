@@ -49,10 +49,11 @@ class _Element:
     refine: bool
 
 
-def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig) -> list[Region]:
+def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig, lang: str) -> list[Region]:
     """``regions`` with the text Tesseract reads in each and the reading's features added:
     ``ocr_conf`` (0–1), ``glossary_sim`` (0–1) and for stamps ``turn_deg`` (the rotation that read
-    best, degrees counter-clockwise). Signatures are not read.
+    best, degrees counter-clockwise). Signatures are not read. ``lang`` is the Tesseract language of
+    the document (``OcrConfig.lang``): stamps and notes are in the original's language.
 
     Each element is one Tesseract run (a stamp's four orientations on one sheet); a ring stamp,
     refined at small angles round its best orientation, takes one run more. A Tesseract failure
@@ -63,11 +64,11 @@ def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig) -
         return regions
     dpi = min(page.dpi, _READ_DPI)
     try:
-        best = _best_readings(elements, {i: e.turns for i, e in elements.items()}, dpi, config)
+        best = _best_readings(elements, {i: e.turns for i, e in elements.items()}, dpi, config, lang)
         refine = {i: tuple(best[i][2] + a for a in config.stamp_angles_deg if a != 0)
                   for i, e in elements.items() if e.refine}
         if refine:
-            refined = _best_readings(elements, refine, dpi, config)
+            refined = _best_readings(elements, refine, dpi, config, lang)
             best.update({i: max(best[i], refined[i], key=_score) for i in refine})
     except TesseractFailedError:
         return regions
@@ -94,12 +95,12 @@ def _prepare(page: PageImage, region: Region, config: LayoutConfig) -> _Element:
 
 
 def _best_readings(elements: dict[int, _Element], turns: dict[int, tuple[float, ...]], dpi: float,
-                   config: LayoutConfig) -> dict[int, Reading]:
+                   config: LayoutConfig, lang: str) -> dict[int, Reading]:
     """Each element of ``turns`` read at each of its rotations (one sheet an element); the best
     reading of each (see ``_score``)."""
     best: dict[int, Reading] = {}
     for i, ts in turns.items():
-        texts = read_sheet([rotate(elements[i].image, turn) for turn in ts], dpi, config)
+        texts = read_sheet([rotate(elements[i].image, turn) for turn in ts], dpi, config, lang)
         best[i] = max(((text, conf, turn % 360) for turn, (text, conf) in zip(ts, texts, strict=True)), key=_score)
     return best
 
@@ -134,13 +135,13 @@ def element_image(page: PageImage, region: Region, config: LayoutConfig) -> np.n
     return grey
 
 
-def read_sheet(images: list[np.ndarray], dpi: float, config: LayoutConfig) -> list[tuple[str, float]]:
+def read_sheet(images: list[np.ndarray], dpi: float, config: LayoutConfig, lang: str) -> list[tuple[str, float]]:
     """The text of each of ``images`` (dark on white uint8, all at ``dpi``) and its confidence 0–1
     (the mean word confidence weighted by word length; 0 when nothing is read), from one Tesseract
     run over the images stacked top to bottom. Each image is read as one block of text."""
     if len(images) == 1:
         # Tesseract reads a lone note worse with white space added round it.
-        out = tesseract.run(images[0], lang=config.lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
+        out = tesseract.run(images[0], lang=lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
         return [_text_and_confidence(parse_tsv(out["tsv"]))]
     gap = mm_to_px(_SHEET_GAP_MM, dpi)
     width = max(im.shape[1] for im in images) + 2 * gap
@@ -150,7 +151,7 @@ def read_sheet(images: list[np.ndarray], dpi: float, config: LayoutConfig) -> li
         sheet[top:top + im.shape[0], gap:gap + im.shape[1]] = im
         spans.append((top - gap // 2, top + im.shape[0] + gap // 2))
         top += im.shape[0] + gap
-    out = tesseract.run(sheet, lang=config.lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
+    out = tesseract.run(sheet, lang=lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
     words = parse_tsv(out["tsv"])
     return [_text_and_confidence([w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1]) for y0, y1 in spans]
 

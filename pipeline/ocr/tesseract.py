@@ -121,7 +121,8 @@ def run(
         try:
             pytesseract.pytesseract.run_tesseract(
                 str(src), str(base), extension="", lang=lang, config=config,
-                timeout=max(1, round(timeout_s)),
+                # pytesseract reads 0 as no limit; fractions of a second are kept, not rounded.
+                timeout=max(timeout_s, 1e-3),
             )
         except RuntimeError as err:
             if "timeout" in str(err).lower():

@@ -8,6 +8,7 @@ Boxes are in input-image pixels, like everything else in scanproof. The vendored
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -90,7 +91,21 @@ def _page_text(parent: ET.Element, text: str, conf: float | None = None) -> None
     _sub(equiv, PAGE_NS, "Unicode").text = text
 
 
+#: Characters XML 1.0 forbids (C0 controls but tab, LF and CR; surrogates; U+FFFE/U+FFFF). A scan's
+#: file name or an OCR'd word may hold one, and ElementTree would write it into a file no parser opens.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with each character XML forbids replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _serialise(root: ET.Element, ns: str) -> bytes:
+    for el in root.iter():
+        el.text = None if el.text is None else _xml_safe(el.text)
+        el.tail = None if el.tail is None else _xml_safe(el.tail)
+        el.attrib.update({k: _xml_safe(v) for k, v in el.attrib.items()})
     ET.register_namespace("", ns)
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

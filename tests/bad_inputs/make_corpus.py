@@ -193,6 +193,7 @@ def _image_cases() -> list[tuple[Case, Files]]:
             "not a readable image",
         ),
         ("png-zero-width", "scan", {"scan/page-1.png": png_header(0, 100)}, "page-1.png"),
+        ("one-pixel-png", "scan", {"scan/page-1.png": encode(Image.new("L", (1, 1), 255), "PNG")}, "too small"),
         ("damaged-pdf", "scan", {"scan/page-1.pdf": b"%PDF-1.4\n" + _noise(400)}, "the PDF is damaged"),
         ("truncated-pdf", "scan", {"scan/page-1.pdf": pdf[: len(pdf) // 3]}, "page-1.pdf"),
         (
@@ -231,6 +232,10 @@ def _image_cases() -> list[tuple[Case, Files]]:
         ("thumbs-db-skipped", {"scan/1.png": png, "scan/Thumbs.db": _noise(300), "scan/.DS_Store": b"x"}),
     ]
     cases += [(Case(name, _verify(), 0, ""), {"doc.md": doc, **files}) for name, files in good]
+    # Numbers that parse as floats but mean nothing as a time limit: a usage error (exit 1).
+    cases += [(Case(f"page-timeout-{value}", ("verify", "--page-timeout", value, *_verify()[1:]), 1,
+                    "finite number of seconds"), {"doc.md": doc, "scan/1.png": png})
+              for value in ("nan", "inf", "-5", "0")]
     return cases
 
 
