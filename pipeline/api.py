@@ -44,6 +44,8 @@ from pipeline.report import (
     encode_pixels,
     report_folder,
     require_export_formats,
+    require_outside,
+    require_report_folder,
     write_index,
     write_report,
 )
@@ -226,6 +228,8 @@ def verify(
 def check(transcript_path: Path, out_dir: Path, config: Config | None = None) -> ReportFiles:
     """Run the text-only checks (dates, numbers, names vs translation) and write the report."""
     config = config or Config()
+    require_outside(out_dir, [transcript_path])
+    require_report_folder(out_dir)
     transcript_ = transcript.read_transcript(transcript_path)
     return write_report(analyse(transcript_, [], config), out_dir, config=config.report)
 
@@ -243,6 +247,7 @@ def run(
     named in the result and the batch goes on.
     """
     config = config or Config()
+    require_outside(out_dir, [scans_dir, transcripts_dir])
     docs = find_documents(scans_dir, transcripts_dir)
     outcomes = _run_documents(docs, out_dir, config, progress, single=False)
     rows = [IndexRow.from_outcome(o.document_id, o.files, o.error) for o in outcomes]
@@ -322,6 +327,10 @@ def _run_documents(
         try:
             if doc.transcript is None:
                 raise InputFileError(f"{doc.document_id}: no transcript")
+            # Refused before any page is read, so that minutes of OCR are not lost to it.
+            target = out_dir if single else report_folder(out_dir, doc.document_id)
+            require_outside(target, [doc.transcript, *doc.scans])
+            require_report_folder(target)
             transcripts[doc.document_id] = transcript.read_transcript(doc.transcript)
             require_ocr_script(transcripts[doc.document_id], config.ocr.lang)
             if not doc.scans:

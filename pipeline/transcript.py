@@ -164,6 +164,9 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     best = from_bytes(data).best()
     # The detector's own guess comes first, so that it wins ties.
     guesses = ([best.encoding] if best else []) + list(_CYRILLIC_CODEPAGES)
@@ -179,6 +182,31 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
         raise InputFileError(f"{path}: cannot tell the text encoding; save the transcript as UTF-8")
     _, name, text = max(decoded, key=lambda d: d[0])
     return text, name
+
+
+#: UTF-8 with a few bad bytes is still UTF-8 when its good multi-byte characters outnumber the bad
+#: bytes this many times; a file in a single-byte code page has almost no valid multi-byte sequence.
+_UTF8_GOOD_PER_BAD = 20
+
+
+def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few invalid bytes: the text with U+FFFD for each, and an encoding name that
+    says how many bytes were replaced and where (byte offsets), so the report shows it; None
+    when the data is not mostly UTF-8. Guessing a code page for such a file would turn every
+    letter of it into another (a silently wrong report), where replacing the bad bytes loses one."""
+    bad: list[int] = []
+
+    def record(err: UnicodeDecodeError) -> tuple[str, int]:
+        bad.append(err.start)
+        return "\ufffd", err.end
+
+    codecs.register_error("scanproof-record", record)
+    text = data.decode("utf-8", errors="scanproof-record")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - len(bad)
+    if good < _UTF8_GOOD_PER_BAD * len(bad):
+        return None
+    shown = ", ".join(map(str, bad[:5])) + (", …" if len(bad) > 5 else "")
+    return text, f"utf-8 ({len(bad)} invalid byte{'s' if len(bad) > 1 else ''} replaced, at byte {shown})"
 
 
 def _codec_name(name: str) -> str:

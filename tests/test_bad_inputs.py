@@ -90,3 +90,22 @@ def test_bad_input(runs, case, files):
         assert report and (run.out / "report.html").is_file()
         assert not [p for p in run.out.iterdir() if p.suffix in (".tmp", ".part")]
     assert run.inputs_after == run.inputs_before, "an input file changed"
+
+
+def test_a_symlinked_pages_folder_is_not_written_through(tmp_path):
+    # OUT/pages pointing at another folder: writing (or cleaning stale images in) it would act there.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "page-0001.webp").write_bytes(b"not scanproof's")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pages").symlink_to(elsewhere, target_is_directory=True)
+    transcript = tmp_path / "doc.md"
+    transcript.write_text("Текст документа для проверки.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "check", str(transcript), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 5, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "symbolic link" in proc.stderr, proc.stderr
+    assert [p.name for p in elsewhere.iterdir()] == ["page-0001.webp"]
+    assert (elsewhere / "page-0001.webp").read_bytes() == b"not scanproof's"
+    assert sorted(p.name for p in out.iterdir()) == ["pages"]

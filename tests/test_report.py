@@ -268,6 +268,16 @@ def test_document_ids_cannot_escape_the_output_folder(tmp_path: Path) -> None:
     assert safe_component("Запись-1963.2") == "Запись-1963.2"
 
 
+def test_document_ids_get_folders_of_their_own(tmp_path: Path) -> None:
+    # Ids that differ only in punctuation, case, Unicode normalization or past the length limit.
+    long = "x" * 130
+    ids = ["doc 1", "doc-1", "doc_1", "doc.1", "Doc-1", "DOC-1", "caf\u00e9", "cafe\u0301", long, long + "y", "117066"]
+    folders = [report_folder(tmp_path, i) for i in ids]
+    assert len({f.name.casefold() for f in folders}) == len(ids), folders
+    assert report_folder(tmp_path, "117066").name == "117066" and report_folder(tmp_path, "doc-1").name == "doc-1"
+    assert all(f.parent == tmp_path and len(f.name) <= 120 for f in folders)
+
+
 def test_index_links_and_counts(written, tmp_path: Path) -> None:
     rows = [IndexRow.from_outcome("doc-1", written, None),
             IndexRow.from_outcome("<b>bad</b>", None, "no scans found")]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pipeline.errors import InputFileError, ScanproofError
 from pipeline.model import MarkupKind, Section
 from pipeline.transcript import decode_text, parse_transcript, read_text, read_transcript
+from tests.conftest import scanproof
 
 SEED = Path(__file__).resolve().parents[1] / "transcripts" / "117066.md"
 
@@ -245,3 +246,23 @@ def test_synthetic_exports_split_where_the_generator_wrote_them(tmp_path):
     typed = [w.strip(".,;:()\"«»") for w in doc.pages[0].text.split()]
     # The page shows the transcription except for the planted errors.
     assert sum(w in words for w in typed) >= 0.95 * len(typed)
+
+
+def test_utf8_with_a_bad_byte_stays_utf8_and_says_where(tmp_path: Path) -> None:
+    # One invalid byte in a UTF-8 transcript must not make the whole file another code page (every
+    # Cyrillic letter would change, and every figure of the report with it): the byte is replaced
+    # and its offset named in the report.
+    text = "Во время беседы было сообщено, что правительство рассмотрело наши предложения.\n" * 20
+    data = text.encode()
+    damaged = data[:301] + b"\xff" + data[301:]
+    decoded, encoding = decode_text(damaged, "doc.md")
+    assert encoding == "utf-8 (1 invalid byte replaced, at byte 301)"
+    assert decoded.replace("\ufffd", "", 1) == text
+    # A single-byte code page is still told from damaged UTF-8.
+    assert decode_text(text.encode("cp1251"), "doc.md") == (text, "cp1251")
+    path = tmp_path / "doc.md"
+    path.write_bytes(damaged)
+    out = tmp_path / "out"
+    done = scanproof("check", str(path), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["transcript_encoding"] == encoding

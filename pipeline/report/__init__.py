@@ -2,7 +2,13 @@
 its page images, the batch index page, and PAGE-XML / ALTO / hOCR exports of the OCR result."""
 
 from pipeline.report.exports import EXPORT_FORMATS, require_export_formats, write_exports
-from pipeline.report.files import encode_pixels, report_folder, safe_component
+from pipeline.report.files import (
+    encode_pixels,
+    report_folder,
+    require_outside,
+    require_report_folder,
+    safe_component,
+)
 from pipeline.report.json import report_json
 from pipeline.report.writer import FlagCounts, IndexRow, ReportFiles, write_index, write_report
 
@@ -15,6 +21,8 @@ __all__ = [
     "report_folder",
     "report_json",
     "require_export_formats",
+    "require_outside",
+    "require_report_folder",
     "safe_component",
     "write_exports",
     "write_index",

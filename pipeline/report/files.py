@@ -3,6 +3,7 @@ page images re-encoded small enough for a 50-page report to stay light."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -18,7 +19,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from pipeline.config import ReportConfig
 from pipeline.errors import OutputError
 from pipeline.model import OcrPage, PageResult
-from pipeline.report.json import page_image_name
+from pipeline.report.json import SCHEMA_ID, page_image_name
 
 
 @cache
@@ -71,9 +72,64 @@ def safe_component(name: str) -> str:
     return cleaned[:120] or "document"
 
 
+#: What a report folder holds; scanproof replaces these and nothing else.
+REPORT_ENTRIES = ("report.json", "report.html", "pages", "exports")
+
+
+def _is_own_report(folder: Path) -> bool:
+    """Whether ``folder/report.json`` is a report scanproof wrote (its schema id is read, not trusted
+    from the name alone)."""
+    try:
+        with open(folder / "report.json", encoding="utf-8") as f:
+            head = f.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f'"schema": "{SCHEMA_ID}"' in head
+
+
+def require_outside(folder: Path, inputs: Sequence[Path]) -> None:
+    """Refuse an output ``folder`` that is, or holds, one of ``inputs`` (scans, transcripts):
+    the outputs must never touch the inputs. Raises ``OutputError``."""
+    target = folder.resolve()
+    for path in inputs:
+        given = path.resolve()
+        if given == target or given.is_relative_to(target):
+            raise OutputError(f"{folder}: the output folder holds the input {path}; "
+                              "choose an --out outside the scans and transcripts")
+
+
+def require_report_folder(folder: Path) -> None:
+    """Refuse to write a report into ``folder`` where it would touch what is not scanproof's.
+
+    Refused: a report entry (``REPORT_ENTRIES``) that is a symbolic link, since writing or cleaning
+    it would act outside the folder; a ``pages/`` or ``exports/`` folder with no scanproof
+    ``report.json`` beside it, since the report would replace files scanproof did not write.
+    Raises ``OutputError``.
+    """
+    for name in REPORT_ENTRIES:
+        if (folder / name).is_symlink():
+            raise OutputError(f"{folder / name}: is a symbolic link, and scanproof does not write through "
+                              "links; remove it or choose another --out")
+    if not _is_own_report(folder):
+        for name in ("pages", "exports"):
+            if (folder / name).exists():
+                raise OutputError(f"{folder / name}: holds files scanproof did not write, which the report "
+                                  "would replace; move them or choose another --out")
+
+
 def report_folder(out_dir: Path, document_id: str) -> Path:
-    """The folder of one document's report inside a batch output folder; never outside it."""
-    return out_dir / safe_component(document_id)
+    """The folder of one document's report inside a batch output folder; never outside it.
+
+    Distinct ids get distinct folders: an id kept whole (``safe_component`` changes nothing) is
+    the folder's name; any other — characters replaced, cut to length, or holding capitals that a
+    case-insensitive file system would fold onto another id — gets the first 8 hex digits of its
+    SHA-256 appended, so ``doc 1``, ``doc-1`` and ``doc_1`` are three folders.
+    """
+    name = safe_component(document_id)
+    if name == document_id and name == name.lower():
+        return out_dir / name
+    digest = hashlib.sha256(document_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return out_dir / f"{name[:100]}-{digest}"
 
 
 def _frame_numbers(pages: Sequence[OcrPage]) -> list[int]:

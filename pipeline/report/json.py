@@ -141,6 +141,7 @@ def report_json(
     return {
         "schema": SCHEMA_ID,
         "document": report.document,
+        "transcript_encoding": report.transcript.encoding,
         "pages": pages,
         "metrics": _metrics(report.metrics),
         "page_metrics": [{"page": m.page, "cer": m.cer, "wer": m.wer,

@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline.config import ReportConfig
 from pipeline.model import DocumentReport, Severity
 from pipeline.report.exports import write_exports
-from pipeline.report.files import atomic_write, write_page_images
+from pipeline.report.files import atomic_write, require_report_folder, write_page_images
 from pipeline.report.html import build_view, render_index, render_report
 from pipeline.report.json import identify_flags, report_json
 
@@ -82,6 +82,7 @@ def write_report(
     unknown export format.
     """
     config = config or ReportConfig()
+    require_report_folder(out_dir)
     flags = identify_flags(report.flags, report.lines)
     images = write_page_images(report.pages, out_dir, config)
     exported = write_exports(report, out_dir, exports)

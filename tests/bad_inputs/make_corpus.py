@@ -232,6 +232,15 @@ def _image_cases() -> list[tuple[Case, Files]]:
         ("thumbs-db-skipped", {"scan/1.png": png, "scan/Thumbs.db": _noise(300), "scan/.DS_Store": b"x"}),
     ]
     cases += [(Case(name, _verify(), 0, ""), {"doc.md": doc, **files}) for name, files in good]
+    # Outputs never touch inputs: an --out that holds the scans, or whose pages/ folder is the user's.
+    into = ("verify", "-j", "1", "--no-cache", "--transcript", "{dir}/doc.md")
+    cases += [
+        (Case("out-holds-the-scans", (*into, "{dir}/pages", "--out", "{dir}"), 5, "holds the input"),
+         {"doc.md": doc, "pages/page-0001.png": png}),
+        (Case("out-pages-are-the-users", (*into, "{dir}/scan", "--out", "{dir}/report"), 5,
+               "scanproof did not write"),
+         {"doc.md": doc, "scan/1.png": png, "report/pages/page-0001.webp": b"the user's own file"}),
+    ]
     # Numbers that parse as floats but mean nothing as a time limit: a usage error (exit 1).
     cases += [(Case(f"page-timeout-{value}", ("verify", "--page-timeout", value, *_verify()[1:]), 1,
                     "finite number of seconds"), {"doc.md": doc, "scan/1.png": png})
