@@ -15,7 +15,6 @@ markup matching → report.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +48,7 @@ from pipeline.report import (
     write_index,
     write_report,
 )
+from pipeline.tempfiles import temporary_directory
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _read_page_task(source: PageSource, index: int, config: Config, engine: str)
 def _read_shipped_page(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
     """``_read_page_task`` on a page whose bytes came with the task: read from a private copy,
     reported (and its errors worded) under the page's own path."""
-    with tempfile.TemporaryDirectory(prefix="scanproof-page-") as tmp:
+    with temporary_directory(prefix="scanproof-page-") as tmp:
         local = Path(tmp) / source.path.name
         local.write_bytes(source.data or b"")
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from pipeline.config import RunConfig
 from pipeline.executor import WorkerDied, run_tasks
+from pipeline.tempfiles import temporary_directory
 
 
 def square(x: int) -> int:
@@ -43,7 +43,7 @@ def mark_and_wait(x: int, folder: str) -> int:
     """A slow task that leaves a file in ``folder/started`` when it starts and works in a temporary
     folder in ``folder/tmp``."""
     (Path(folder) / "started" / str(x)).touch()
-    with tempfile.TemporaryDirectory(dir=Path(folder) / "tmp"):
+    with temporary_directory(dir=Path(folder) / "tmp"):
         time.sleep(0.5)
     return x
 

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytesseract
 from PIL import Image
 
 from pipeline.errors import MissingDependencyError, TesseractFailedError
+from pipeline.tempfiles import temporary_directory
 
 _INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"
 
@@ -112,7 +112,7 @@ def run(
     config = " ".join(
         [f"--dpi {round(dpi)}", f"--psm {psm}"] + [f"-c {k}={v}" for k, v in sorted(settings.items())]
     )
-    with tempfile.TemporaryDirectory(prefix="scanproof-tess-") as tmp:
+    with temporary_directory(prefix="scanproof-tess-") as tmp:
         # Uncompressed TIFF: compressing a page as PNG costs more CPU (about 1.5 s for an A4 page
         # at 300 dpi) than the rest of the pipeline around Tesseract, and Tesseract reads it faster.
         src = Path(tmp) / "page.tif"

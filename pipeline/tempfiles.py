@@ -1,0 +1,40 @@
+"""Temporary folders that a stopped worker never leaves behind.
+
+A worker told to stop (SIGTERM, ``pipeline.executor``) unwinds its task by an exception raised
+wherever the task is. Raised inside ``tempfile.mkdtemp`` (after the folder is made, before the
+``with`` holds it) or inside the clean-up, that exception would leave the folder on disk; so the
+stop signals are held back for those two moments and delivered right after.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def temporary_directory(prefix: str = "scanproof-", dir: Path | str | None = None) -> Iterator[str]:
+    """Like ``tempfile.TemporaryDirectory``: yields the new folder's path, removes it on exit, and
+    is removed even when a stop signal arrives while it is being made or removed."""
+    with _signals_held():
+        path = tempfile.mkdtemp(prefix=prefix, dir=dir)
+    try:
+        yield path
+    finally:
+        with _signals_held():
+            shutil.rmtree(path, ignore_errors=True)
