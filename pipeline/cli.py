@@ -134,11 +134,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScanproofError as err:
         if args.debug:
             raise
-        print(f"scanproof: {err.message}", file=sys.stderr)
+        print(f"scanproof: {_one_line(err.message)}", file=sys.stderr)
         return int(err.exit_code)
     except KeyboardInterrupt:
         print("scanproof: interrupted; no report was half-written", file=sys.stderr)
         return int(ExitCode.ctrl_c)
+
+
+def _one_line(message: str) -> str:
+    """``message`` with its control characters shown as escapes: a file name may hold a newline
+    (or a terminal escape), and an error must stay one line that cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in message)
 
 
 def _run_config(args: argparse.Namespace) -> RunConfig:

@@ -241,6 +241,9 @@ def _image_cases() -> list[tuple[Case, Files]]:
                "scanproof did not write"),
          {"doc.md": doc, "scan/1.png": png, "report/pages/page-0001.webp": b"the user's own file"}),
     ]
+    # A file name with a newline (and a terminal escape) in it: the error is still one line.
+    cases.append((Case("newline-in-scan-name", _verify("scan/page\n\x1b[2J1.png"), 2, "page\\n\\x1b[2J1.png"),
+                  {"doc.md": doc, "scan/page\n\x1b[2J1.png": b""}))
     # Numbers that parse as floats but mean nothing as a time limit: a usage error (exit 1).
     cases += [(Case(f"page-timeout-{value}", ("verify", "--page-timeout", value, *_verify()[1:]), 1,
                     "finite number of seconds"), {"doc.md": doc, "scan/1.png": png})
