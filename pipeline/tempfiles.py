@@ -19,22 +19,18 @@ _STOP_SIGNALS = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-@contextmanager
 def temporary_directory(prefix: str = "scanproof-", dir: Path | str | None = None) -> Iterator[str]:
     """Like ``tempfile.TemporaryDirectory``: yields the new folder's path, removes it on exit, and
     is removed even when a stop signal arrives while it is being made or removed."""
-    with _signals_held():
-        path = tempfile.mkdtemp(prefix=prefix, dir=dir)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
-        yield path
-    finally:
-        with _signals_held():
+        path = tempfile.mkdtemp(prefix=prefix, dir=dir)
+        try:
+            # A stop that came while the folder was made is delivered here, inside the ``try``.
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            yield path
+        finally:
+            signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
             shutil.rmtree(path, ignore_errors=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
