@@ -229,7 +229,6 @@ def check(transcript_path: Path, out_dir: Path, config: Config | None = None) ->
     """Run the text-only checks (dates, numbers, names vs translation) and write the report."""
     config = config or Config()
     require_outside(out_dir, [transcript_path])
-    require_report_folder(out_dir)
     transcript_ = transcript.read_transcript(transcript_path)
     return write_report(analyse(transcript_, [], config), out_dir, config=config.report)
 

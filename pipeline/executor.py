@@ -61,11 +61,7 @@ _in_task = False
 
 def _stop_worker(signum: int, frame: object) -> None:
     if _in_task:
-        # Unwind the task first, so that its temporary files are removed. A second SIGTERM (the
-        # pool terminates every worker again once it sees the first one exit) must not interrupt
-        # that unwinding half-way, so further ones are ignored.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise _Stopped
+        raise _Stopped  # unwind the task first, so that its temporary files are removed
     os._exit(128 + signum)
 
 

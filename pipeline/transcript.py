@@ -187,6 +187,8 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
 #: UTF-8 with a few bad bytes is still UTF-8 when its good multi-byte characters outnumber the bad
 #: bytes this many times; a file in a single-byte code page has almost no valid multi-byte sequence.
 _UTF8_GOOD_PER_BAD = 20
+#: What ``errors="surrogateescape"`` makes of one invalid byte.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
@@ -194,18 +196,15 @@ def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
     says how many bytes were replaced and where (byte offsets), so the report shows it; None
     when the data is not mostly UTF-8. Guessing a code page for such a file would turn every
     letter of it into another (a silently wrong report), where replacing the bad bytes loses one."""
-    bad: list[int] = []
-
-    def record(err: UnicodeDecodeError) -> tuple[str, int]:
-        bad.append(err.start)
-        return "\ufffd", err.end
-
-    codecs.register_error("scanproof-record", record)
-    text = data.decode("utf-8", errors="scanproof-record")
-    good = sum(1 for ch in text if ord(ch) > 0x7F) - len(bad)
+    # surrogateescape turns each invalid byte into one lone surrogate, so they can be counted and found.
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = [m.start() for m in _ESCAPED_BYTE.finditer(escaped)]
+    good = sum(1 for ch in escaped if ord(ch) > 0x7F) - len(bad)
     if good < _UTF8_GOOD_PER_BAD * len(bad):
         return None
-    shown = ", ".join(map(str, bad[:5])) + (", …" if len(bad) > 5 else "")
+    text = _ESCAPED_BYTE.sub("\ufffd", escaped)
+    offsets = [len(escaped[:i].encode("utf-8", "surrogateescape")) for i in bad[:5]]
+    shown = ", ".join(map(str, offsets)) + (", …" if len(bad) > 5 else "")
     return text, f"utf-8 ({len(bad)} invalid byte{'s' if len(bad) > 1 else ''} replaced, at byte {shown})"
 
 

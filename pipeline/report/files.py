@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -77,14 +78,13 @@ REPORT_ENTRIES = ("report.json", "report.html", "pages", "exports")
 
 
 def _is_own_report(folder: Path) -> bool:
-    """Whether ``folder/report.json`` is a report scanproof wrote (its schema id is read, not trusted
-    from the name alone)."""
+    """Whether ``folder/report.json`` is a report scanproof wrote (its schema id, not its name)."""
     try:
         with open(folder / "report.json", encoding="utf-8") as f:
-            head = f.read(4096)
-    except (OSError, UnicodeDecodeError):
+            data = json.load(f)
+    except (OSError, ValueError):
         return False
-    return f'"schema": "{SCHEMA_ID}"' in head
+    return isinstance(data, dict) and data.get("schema") == SCHEMA_ID
 
 
 def require_outside(folder: Path, inputs: Sequence[Path]) -> None:
