@@ -7,40 +7,44 @@ The CLI is a thin layer over these functions; a script can call them directly::
     files = api.verify(Path("transcripts/ID.md"), [Path("scans/ID")], Path("out"))
     print(files.html)
 
-Data flow per page (in a worker process): ingest → layout → preprocess → ocr.
-Per document (in this process, as soon as its pages are read): align → divergences, checks,
-markup matching → report.
+Data flow per page (in a worker process, ``pipeline.page``): ingest → layout → preprocess → ocr.
+Per document (in this process, as soon as its pages are read, ``pipeline.document``): align →
+divergences, checks, markup matching; then the report. This module schedules that work, keeps
+the cache, and turns each document's outcome into a report or a recorded failure.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import align as align_stage
-from pipeline import cache, ingest, layout, ocr, preprocess, transcript
-from pipeline import checks as checks_stage
+from pipeline import cache, ingest, ocr, transcript
+from pipeline.cache import Cache
 from pipeline.config import Config
-from pipeline.errors import BadArgumentsError, InputFileError, ScanproofError, TesseractFailedError
-from pipeline.executor import run_tasks
+from pipeline.document import analyse
+from pipeline.errors import (
+    BadArgumentsError,
+    InputFileError,
+    ScanproofError,
+    ScanproofWarning,
+)
+from pipeline.executor import TaskOutcome, run_tasks
 from pipeline.model import (
-    AlignedLine,
     DocumentReport,
-    Flag,
     Metrics,
     OcrPage,
-    PageMetrics,
     PageResult,
     PageSource,
-    Severity,
     Transcript,
 )
+from pipeline.page import read_page, read_page_task
 from pipeline.report import (
     IndexRow,
     ReportFiles,
-    encode_pixels,
     report_folder,
     require_export_formats,
     require_outside,
@@ -48,7 +52,6 @@ from pipeline.report import (
     write_index,
     write_report,
 )
-from pipeline.tempfiles import temporary_directory
 
 
 @dataclass(frozen=True)
@@ -103,107 +106,25 @@ class BatchResult:
 class _PendingDocument:
     doc: DocumentInput
     sources: list[PageSource]
+    #: Each page's cache key (``cache.page_key``), in page order; empty without a cache.
+    keys: list[str] = field(default_factory=list)
     pages: dict[int, PageResult] = field(default_factory=dict)
 
 
-def read_page(source: PageSource, index: int, config: Config) -> PageResult:
-    """Read one page: decode it, find its non-typed elements, clean it up and OCR it.
-
-    A Tesseract crash or time-out on the page gives an ``OcrPage`` marked failed rather than an
-    exception, so that the rest of the document still gets its report.
-    """
-    page = ingest.load_page(source, index, config.ingest)
-    preview = encode_pixels(page.pixels, config.report)
-    try:
-        regions = tuple(layout.detect_regions(page, config.layout, config.ocr.lang))
-        pre = preprocess.preprocess(page, config.preprocess)
-        ocr_page = ocr.read_page(page, pre, config.ocr)
-    except TesseractFailedError as err:
-        failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message)
-        return PageResult(failed, (), preview)
-    return PageResult(ocr_page, regions, preview)
-
-
-def _read_page_task(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
-    """``read_page`` through the cache: (reading, whether it came from the cache)."""
-    if source.data is not None:
-        return _read_shipped_page(source, index, config, engine)
-    if not config.run.cache or config.run.cache_dir is None:
-        return read_page(source, index, config), False
-    cache_dir = Path(config.run.cache_dir)
-    key = cache.page_key(source, config, engine)
-    hit = cache.load(cache_dir, key, PageResult)
-    if hit is not None:
-        # The same image may sit at another place in another document.
-        return replace(hit, ocr=replace(hit.ocr, index=index, image=str(source.path))), True
-    result = read_page(source, index, config)
-    if result.ocr.failed is None:
-        cache.store(cache_dir, key, result)
-    return result, False
-
-
-def _read_shipped_page(source: PageSource, index: int, config: Config, engine: str) -> tuple[PageResult, bool]:
-    """``_read_page_task`` on a page whose bytes came with the task: read from a private copy,
-    reported (and its errors worded) under the page's own path."""
-    with temporary_directory(prefix="scanproof-page-") as tmp:
-        local = Path(tmp) / source.path.name
-        local.write_bytes(source.data or b"")
-        try:
-            result, cached = _read_page_task(PageSource(local, source.frame), index, config, engine)
-        except ScanproofError as err:
-            raise type(err)(err.message.replace(str(local), str(source.path))) from None
-    return replace(result, ocr=replace(result.ocr, image=str(source.path))), cached
-
-
-def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:
-    """Compare a document's pages with its transcription and run every check; no I/O."""
-    checked = checks_stage.run_checks(transcript_, config.checks)
-    flags: list[Flag] = list(checked.flags)
-    metrics: Metrics | None = None
-    page_metrics: tuple[PageMetrics, ...] = ()
-    lines: tuple[AlignedLine, ...] = ()
-    read = [p.ocr for p in pages if p.ocr.failed is None]
-    if read:
-        alignment = align_stage.align(read, transcript_, config.align)
-        flags += align_stage.find_divergences(alignment, config.align)
-        metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines
-        regions = [(p.ocr.index, r) for p in pages for r in p.regions]
-        flags += layout.match_markup(regions, transcript_, config.layout)
-    flags += [
-        Flag("page_failed", Severity.HIGH, f"Page {p.ocr.index} could not be read: {p.ocr.failed}",
-             page=p.ocr.index)
-        for p in pages
-        if p.ocr.failed is not None
-    ]
-    flags.sort(key=lambda f: (f.severity.rank, f.page or 0))
-    return DocumentReport(
-        document=transcript_.document_id,
-        transcript=transcript_,
-        pages=tuple(pages),
-        metrics=metrics,
-        flags=tuple(flags),
-        page_metrics=page_metrics,
-        lines=lines,
-        paragraphs=checked.paragraphs,
-    )
-
-
 def _analyse_cached(
-    transcript_: Transcript, doc: _PendingDocument, pages: list[PageResult], config: Config, engine: str
+    transcript_: Transcript, doc: _PendingDocument, pages: list[PageResult], config: Config, store: Cache | None
 ) -> DocumentReport:
     """``analyse`` through the cache, when every page was read (a failed page is tried again on
     the next run, so its document's analysis is not kept)."""
-    if not config.run.cache or config.run.cache_dir is None or any(p.ocr.failed for p in pages):
+    if store is None or doc.doc.transcript is None or any(p.ocr.failed for p in pages):
         return analyse(transcript_, pages, config)
-    cache_dir = Path(config.run.cache_dir)
-    page_keys = [cache.page_key(source, config, engine) for source in doc.sources]
-    key = cache.analysis_key(Path(doc.doc.transcript), page_keys, config)
-    hit = cache.load(cache_dir, key, DocumentReport)
+    key = cache.analysis_key(Path(doc.doc.transcript), doc.keys, config)
+    hit = store.load(key, DocumentReport)
     if hit is not None:
         return replace(hit, pages=tuple(pages))
     report = analyse(transcript_, pages, config)
     # The pages are in their own cache entries already.
-    cache.store(cache_dir, key, replace(report, pages=()))
+    store.store(key, replace(report, pages=()))
     return report
 
 
@@ -345,19 +266,15 @@ def _run_documents(
         except ScanproofError as err:
             fail(doc.document_id, err)
 
-    tasks = [
-        ((doc_id, i), (source, i, config, engine))
-        for doc_id, p in pending.items()
-        for i, source in enumerate(p.sources, start=1)
-    ]
+    store = Cache(Path(config.run.cache_dir)) if config.run.cache and config.run.cache_dir else None
+    total = sum(len(p.sources) for p in pending.values())
     done = 0
-    for outcome in run_tasks(_read_page_task, tasks, config.run):
+    for outcome, cached in _read_pages(pending, config, engine, store):
         doc_id, index = outcome.key
         done += 1
         if progress:
             error = None if outcome.error is None else str(outcome.error)
-            cached = outcome.error is None and outcome.result[1]
-            progress(PageEvent(doc_id, index, done, len(tasks), cached, error))
+            progress(PageEvent(doc_id, index, done, total, cached, error))
         if doc_id not in pending:
             continue  # the document already failed on an earlier page
         if isinstance(outcome.error, ScanproofError):
@@ -369,18 +286,60 @@ def _run_documents(
             fail(doc_id, ScanproofError(f"page {index}: {outcome.error}"))
             continue
         p = pending[doc_id]
-        p.pages[index] = outcome.result[0]
+        p.pages[index] = outcome.result
         if len(p.pages) == len(p.sources):
             del pending[doc_id]
             pages = [p.pages[i] for i in sorted(p.pages)]
             try:
-                report = _analyse_cached(transcripts[doc_id], p, pages, config, engine)
+                report = _analyse_cached(transcripts[doc_id], p, pages, config, store)
                 target = out_dir if single else report_folder(out_dir, doc_id)
                 files = write_report(report, target, exports=config.report.exports, config=config.report)
                 outcomes[doc_id] = DocumentOutcome(doc_id, files=files)
             except ScanproofError as err:
                 fail(doc_id, err)
+    if store is not None and store.ignored:
+        warnings.warn(ScanproofWarning(
+            f"{len(store.ignored)} cache entries in {store.folder} could not be used (damaged, or not "
+            "written by this version of scanproof) and were computed afresh"), stacklevel=2)
     return [outcomes[d.document_id] for d in docs]
+
+
+def _read_pages(
+    pending: dict[str, _PendingDocument], config: Config, engine: str, store: Cache | None
+) -> Iterator[tuple[TaskOutcome[tuple[str, int]], bool]]:
+    """Every page of ``pending``, as (outcome, whether it came from the cache): cached readings
+    first, without a worker, then the others as the workers finish them, each stored as it comes.
+
+    The cache is read and written here, in this process, so that workers (remote ones too) need
+    no access to it; a failed page is not kept, so that the next run tries it again.
+    """
+    tasks = []
+    keys: dict[tuple[str, int], str] = {}
+    hits: list[TaskOutcome[tuple[str, int]]] = []
+    for doc_id, p in pending.items():
+        for i, source in enumerate(p.sources, start=1):
+            if store is None:
+                tasks.append(((doc_id, i), (source, i, config)))
+                continue
+            key = cache.page_key(source, config, engine)
+            p.keys.append(key)
+            hit = store.load(key, PageResult)
+            if hit is None:
+                keys[(doc_id, i)] = key
+                tasks.append(((doc_id, i), (source, i, config)))
+            else:
+                # The same image may sit at another place in another document.
+                ocr_page = replace(hit.ocr, index=i, image=str(source.path))
+                hits.append(TaskOutcome((doc_id, i), replace(hit, ocr=ocr_page)))
+    # Yielded once the loop is done: the caller retires finished documents from ``pending``.
+    for outcome in hits:
+        yield outcome, True
+    if not tasks:
+        return
+    for outcome in run_tasks(read_page_task, tasks, config.run):
+        if store is not None and outcome.error is None and outcome.result.ocr.failed is None:
+            store.store(keys[outcome.key], outcome.result)
+        yield outcome, False
 
 
 #: Tesseract languages written in Cyrillic; every other language we may be given is read as Latin.

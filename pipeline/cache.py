@@ -5,14 +5,17 @@ engine with its language data, and scanproof's own code; the key is a hash of al
 changing any of them misses the cache. A document's analysis (alignment, divergences, checks,
 markup matching) depends on its transcript's bytes, its pages' reading keys, the analysis
 settings and the code: re-running after editing one transcript re-analyses that document only.
-Entries are written atomically: a killed run leaves whole entries or none.
+Entries are data, never code, checksummed and written atomically: a killed run leaves whole
+entries or none, and a damaged or planted entry is ignored.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
 import os
-import pickle
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -20,90 +23,179 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from cattrs.preconf.json import make_converter
+
+from pipeline import document, page
 from pipeline.config import Config
 from pipeline.model import PageSource
 
-#: Bump when a cached type changes shape, so old entries are not unpickled.
-CACHE_FORMAT = 3
+#: Bump when a cached type changes shape, so that old entries are ignored rather than misread.
+CACHE_FORMAT = 4
 
 _PACKAGE = Path(__file__).resolve().parent
 
 T = TypeVar("T")
 
 
-#: The source that a page's reading, and a document's analysis, depend on (files or folders of
-#: the package): editing the report or the CLI keeps both caches.
-READING_CODE = ("ingest.py", "preprocess", "layout", "ocr", "geometry.py", "model.py")
-ANALYSIS_CODE = ("align", "checks", "layout", "transcript.py", "lexicon.py", "model.py", "api.py")
-
-
 @cache
-def code_fingerprint(parts: tuple[str, ...]) -> str:
-    """Hash of the package's source and data files under ``parts``: an upgrade, or a local edit,
-    that could change a cached result misses the cache instead of serving a stale one."""
+def code_fingerprint(module: str) -> str:
+    """Hash of the source of ``module`` and of every package module it imports, directly or not,
+    with the data files beside them: an upgrade, or a local edit, that could change a cached
+    result misses the cache instead of serving a stale one. Found by reading the imports, so
+    that a module the flow starts to use is covered without anyone listing it."""
     h = hashlib.sha256()
-    for part in parts:
-        root = _PACKAGE / part
-        files = [root] if root.is_file() else sorted(root.rglob("*"))
-        for path in files:
-            if path.is_file() and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(_PACKAGE)).encode())
-                h.update(path.read_bytes())
+    for path in sorted(_code_files(module)):
+        h.update(str(path.relative_to(_PACKAGE)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
+def _code_files(module: str) -> set[Path]:
+    """The files of ``module``'s import closure inside the package (imports inside functions
+    included), and the data files in their folders (not in sub-packages, which are modules)."""
+    files: set[Path] = set()
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        path = _module_path(name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        files.add(path)
+        files.update(_data_files(path.parent))
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                todo += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # ``from pipeline import ocr`` imports a module, ``from pipeline.ocr import run`` a name.
+                todo += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return files
+
+
+def _module_path(name: str) -> Path | None:
+    """The file of package module ``name`` (``pipeline.a.b``), or None for anything else."""
+    parts = name.split(".")
+    if parts[0] != _PACKAGE.name:
+        return None
+    base = _PACKAGE.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+@cache
+def _data_files(folder: Path) -> frozenset[Path]:
+    """The files in ``folder`` and its sub-folders that are not Python, sub-packages left out."""
+    out = set()
+    for path in folder.rglob("*"):
+        inside = path.relative_to(folder).parents
+        in_package = any((folder / parent / "__init__.py").is_file() for parent in inside if parent != Path("."))
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts and not in_package:
+            out.add(path)
+    return frozenset(out)
+
+
+def _settings(config: Config, sections: Sequence[str]) -> tuple[dict, ...]:
+    return tuple(asdict(getattr(config, name)) for name in sections)
+
+
 def page_key(source: PageSource, config: Config, engine: str) -> str:
-    """Hex key of a page reading: image content, frame, reading settings and engine fingerprint.
+    """Hex key of a page reading: image content, frame, reading settings (``page.SETTINGS``),
+    the per-page flow's code and the engine fingerprint.
 
     ``engine`` identifies the OCR engine and its language data (``ocr.engine_fingerprint``).
-    Only the settings that change a page's reading take part, so editing alignment or check
-    settings re-uses every page.
+    Only what shapes a page's reading takes part, so editing alignment or check settings
+    re-uses every page.
     """
     h = hashlib.sha256()
     with open(source.path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
-    settings = (CACHE_FORMAT, code_fingerprint(READING_CODE), source.frame, engine, asdict(config.ingest),
-                asdict(config.preprocess), asdict(config.ocr), asdict(config.layout))
+    settings = (CACHE_FORMAT, code_fingerprint(page.__name__), source.frame, engine,
+                _settings(config, page.SETTINGS))
     h.update(repr(settings).encode())
     return h.hexdigest()
 
 
 def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:
     """Hex key of a document's analysis: the transcript's bytes, its pages' ``page_key``s in
-    order, the analysis settings and the code."""
+    order, the analysis settings (``document.SETTINGS``) and the per-document flow's code."""
     h = hashlib.sha256(Path(transcript).read_bytes())
-    settings = (CACHE_FORMAT, code_fingerprint(ANALYSIS_CODE), tuple(page_keys), asdict(config.align),
-                asdict(config.checks), asdict(config.layout))
+    settings = (CACHE_FORMAT, code_fingerprint(document.__name__), tuple(page_keys),
+                _settings(config, document.SETTINGS))
     h.update(repr(settings).encode())
     return h.hexdigest()
 
 
-def load(cache_dir: Path, key: str, kind: type[T]) -> T | None:
-    """The cached ``kind`` value for ``key``, or None when absent, unreadable or of another type."""
-    path = _entry(cache_dir, key)
-    try:
-        with open(path, "rb") as f:
-            value = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return value if isinstance(value, kind) else None
+class Cache:
+    """The cache entries under one folder.
+
+    An entry is a JSON file: a header line naming the format, its version, the type stored and
+    the SHA-256 of the payload, then the payload, the value as JSON (``cattrs`` turns the frozen
+    dataclasses of ``pipeline.model`` into plain data and back). Nothing in an entry is code, so
+    a file planted in the cache folder cannot run; one that is damaged, foreign, or of another
+    version or type is ignored (counted in ``ignored``) and its value recomputed.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        #: Entries found but not usable, since this object was made.
+        self.ignored: list[Path] = []
+
+    def load(self, key: str, kind: type[T]) -> T | None:
+        """The cached ``kind`` value for ``key``, or None when absent or not usable."""
+        path = self._entry(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            return _decode(data, kind)
+        except Exception:  # noqa: BLE001 — bytes from disk: whatever fails, the entry is not usable
+            self.ignored.append(path)
+            return None
+
+    def store(self, key: str, value: object) -> None:
+        """Save a value, atomically; a failure to write the cache never fails the run."""
+        path = self._entry(key)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(_encode(value))
+            os.replace(tmp, path)
+        except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def _entry(self, key: str) -> Path:
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"not a cache key: {key!r}")  # a key is ours, never a path from outside
+        return self.folder / key[:2] / f"{key}.json"
 
 
-def store(cache_dir: Path, key: str, value: object) -> None:
-    """Save a value; a failure to write the cache never fails the run."""
-    path = _entry(cache_dir, key)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+_KEY = re.compile("[0-9a-f]{64}")
+_MAGIC = "scanproof-cache"
+_converter = make_converter()
 
 
-def _entry(cache_dir: Path, key: str) -> Path:
-    return cache_dir / key[:2] / f"{key}.pickle"
+def _encode(value: object) -> bytes:
+    payload = json.dumps(_converter.unstructure(value), ensure_ascii=False, separators=(",", ":")).encode()
+    header = {"format": _MAGIC, "version": CACHE_FORMAT, "type": type(value).__qualname__,
+              "sha256": hashlib.sha256(payload).hexdigest()}
+    return json.dumps(header).encode() + b"\n" + payload
+
+
+def _decode(data: bytes, kind: type[T]) -> T:
+    """The value in an entry's bytes; ValueError when it is not a whole entry of ``kind``."""
+    head, sep, payload = data.partition(b"\n")
+    header = json.loads(head)
+    expected = {"format": _MAGIC, "version": CACHE_FORMAT, "type": kind.__qualname__}
+    if not sep or not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
+        raise ValueError("not a scanproof cache entry of this version and type")
+    if header.get("sha256") != hashlib.sha256(payload).hexdigest():
+        raise ValueError("checksum mismatch")
+    return _converter.structure(json.loads(payload), kind)

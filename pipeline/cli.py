@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
@@ -19,7 +21,14 @@ from typing import NoReturn
 
 from pipeline import api
 from pipeline.config import Config, IngestConfig, OcrConfig, RunConfig
-from pipeline.errors import ExitCode, OutputError, PartialBatchError, ScanproofError
+from pipeline.errors import (
+    ExitCode,
+    OutputError,
+    PartialBatchError,
+    ScanproofError,
+    ScanproofWarning,
+    StopRequested,
+)
 
 DEFAULT_SCANS = Path("scans")
 DEFAULT_TRANSCRIPTS = Path("transcripts")
@@ -130,7 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scanproof`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        with warnings.catch_warnings(), _stop_signals_unwind():
+            warnings.showwarning = _show_warning
+            return _dispatch(args)
     except ScanproofError as err:
         if args.debug:
             raise
@@ -139,6 +150,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scanproof: interrupted; no report was half-written", file=sys.stderr)
         return int(ExitCode.ctrl_c)
+    except StopRequested as stop:
+        name = signal.Signals(stop.signum).name
+        print(f"scanproof: stopped by {name}; no report was half-written", file=sys.stderr)
+        return 128 + stop.signum
+
+
+#: Signals that stop a run as Ctrl-C does: ``kill``, a service manager or batch system, a closed terminal.
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def _stop_signals_unwind() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise ``StopRequested`` instead of ending the
+    process on the spot, which would leave its workers, their Tesseract runs and its temporary
+    folders behind."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise StopRequested(signum)
+
+    previous = {s: signal.signal(s, stop) for s in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, *args: object, **kwargs: object
+) -> None:
+    """Our warnings as one line each, like errors; others as Python formats them."""
+    if issubclass(category, ScanproofWarning):
+        print(f"scanproof: warning: {_one_line(str(message))}", file=sys.stderr)
+    else:
+        print(warnings.formatwarning(message, category, filename, lineno), end="", file=sys.stderr)
 
 
 def _one_line(message: str) -> str:

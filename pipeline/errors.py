@@ -20,7 +20,9 @@ class ExitCode(IntEnum):
     file_access = 5
     child_process = 6
     partial_batch = 7
-    ctrl_c = 130
+    hangup = 129  # 128 + SIGHUP: the terminal went away
+    ctrl_c = 130  # 128 + SIGINT
+    terminated = 143  # 128 + SIGTERM: ``kill``, a service manager or a batch system stopped the run
 
 
 class ScanproofError(Exception):
@@ -67,3 +69,20 @@ class PartialBatchError(ScanproofError):
     """A batch finished, but some documents failed; the message names them."""
 
     exit_code = ExitCode.partial_batch
+
+
+class ScanproofWarning(UserWarning):
+    """Something the user should know that does not stop the run (a damaged byte in a
+    transcript, a cache entry that could not be used); the CLI shows it as one line
+    ``scanproof: warning: …`` on stderr."""
+
+
+class StopRequested(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the run is, so that it unwinds as from Ctrl-C
+    (workers and their Tesseract children stopped, temporary files removed, no report left
+    half-written). A ``BaseException``, like ``KeyboardInterrupt``, so that no ``except
+    Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

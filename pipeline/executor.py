@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -48,11 +49,18 @@ def _init_worker() -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it (exit 130), so that
     # workers do not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM from ``_abandon`` (or from a service manager, to the whole group); SIGHUP from a
+    # terminal that closed, which reaches every process of its group.
     signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGHUP, _stop_worker)
 
 
 class _Stopped(BaseException):
     """Raised in a worker told to stop (``_abandon``) in the middle of a task."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 #: Whether this worker process is running a task (``_run_in_worker``).
@@ -61,7 +69,7 @@ _in_task = False
 
 def _stop_worker(signum: int, frame: object) -> None:
     if _in_task:
-        raise _Stopped  # unwind the task first, so that its temporary files are removed
+        raise _Stopped(signum)  # unwind the task first, so that its temporary files are removed
     os._exit(128 + signum)
 
 
@@ -70,9 +78,9 @@ def _run_in_worker(fn: Callable[..., T], *args: Any) -> T:
     _in_task = True
     try:
         return fn(*args)
-    except _Stopped:
+    except _Stopped as stop:
         # Leave before the pool hands this worker its next queued task.
-        os._exit(128 + signal.SIGTERM)
+        os._exit(128 + stop.signum)
     finally:
         _in_task = False
 
@@ -227,3 +235,14 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in workers:
         process.terminate()
+    # Each worker unwinds its task (its Tesseract run stopped, its temporary folder removed);
+    # waiting for that keeps this process from exiting with them still at work.
+    deadline = time.monotonic() + _WORKER_STOP_S
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+
+
+#: How long a stopped worker may take to unwind before it is killed, seconds.
+_WORKER_STOP_S = 10.0

@@ -19,6 +19,20 @@ _STOP_SIGNALS = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 
 
 @contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Hold back SIGTERM, SIGHUP and SIGINT inside the block; one that came is delivered on leaving.
+
+    For a few quick steps that must not be cut apart, such as the renames that put a report's
+    files in place together; SIGKILL cannot be held.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def temporary_directory(prefix: str = "scanproof-", dir: Path | str | None = None) -> Iterator[str]:
     """Like ``tempfile.TemporaryDirectory``: yields the new folder's path, removes it on exit, and
     is removed even when a stop signal arrives while it is being made or removed."""

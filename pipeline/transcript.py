@@ -12,6 +12,7 @@ import codecs
 import html
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import suppress
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, ScanproofWarning
 from pipeline.model import Markup, MarkupKind, Metadata, Section, Span, Transcript
 
 #: Suffixes read as plain text (everything is original-language text, no Markdown).
@@ -166,6 +167,8 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
         pass
     damaged = _damaged_utf8(data)
     if damaged is not None:
+        warnings.warn(ScanproofWarning(f"{path}: read as {damaged[1]}; re-export it as UTF-8 to be sure of "
+                                       "every letter"), stacklevel=2)
         return damaged
     best = from_bytes(data).best()
     # The detector's own guess comes first, so that it wins ties.

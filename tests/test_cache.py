@@ -3,13 +3,29 @@ only whole."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import pickle
+from dataclasses import fields, replace
+from pathlib import Path
 
 import pytest
 
-from pipeline import cache
+from pipeline import cache, document, page
 from pipeline.config import Config
-from pipeline.model import OcrPage, OcrWord, PageResult, PageSource
+from pipeline.model import (
+    AlignedLine,
+    DocumentReport,
+    Flag,
+    MarkupKind,
+    Metrics,
+    OcrPage,
+    OcrWord,
+    PageResult,
+    PageSource,
+    Region,
+    Severity,
+)
+from pipeline.transcript import parse_transcript, read_transcript
+from tests.conftest import SEED_SCANS, SEED_TRANSCRIPT
 
 
 @pytest.fixture
@@ -56,17 +72,82 @@ def test_settings_that_do_not_change_the_reading_keep_the_key(image):
 
 
 def test_store_then_load_round_trips(tmp_path):
-    cache.store(tmp_path, "ab" * 32, reading())
-    assert cache.load(tmp_path, "ab" * 32, PageResult) == reading()
-    assert cache.load(tmp_path, "cd" * 32, PageResult) is None
+    store = cache.Cache(tmp_path)
+    store.store("ab" * 32, reading())
+    assert store.load("ab" * 32, PageResult) == reading()
+    assert store.load("cd" * 32, PageResult) is None
+    assert store.ignored == []
+
+
+def test_a_whole_report_round_trips_with_its_enums_bytes_and_nested_tuples(tmp_path):
+    """Every kind of field a cached value holds comes back equal and of its own type."""
+    transcript = parse_transcript("# Doc\n\n## Original\n\n[Stamp]: Секретно\n\nТекст 5.4.63.\n", "doc", "doc.md")
+    flag = Flag("digit", Severity.HIGH, "m", "5.4.63", "5.4.68", page=1, bbox=(1, 2, 3, 4), score=0.9,
+                evidence=("a", "b"), transcript_span=(3, 9))
+    page = replace(reading(), regions=(Region("stamp", (0, 0, 9, 9), "т", 0.5, {"ink": 0.25}),),
+                   preview=bytes(range(256)))
+    report = DocumentReport("doc", transcript, (page,), Metrics(0.1, 0.2, 10, 2, confusions=(("а", "a", 3),)),
+                            (flag,), lines=(AlignedLine("т", "t", 1, None, 1.0, (("replace", 0, 1, 0, 1),)),))
+    store = cache.Cache(tmp_path)
+    store.store("ab" * 32, report)
+    back = store.load("ab" * 32, DocumentReport)
+    assert back == report
+    assert back.flags[0].severity is Severity.HIGH and back.transcript.markup[0].kind is MarkupKind.STAMP
+    assert back.pages[0].preview == bytes(range(256))
 
 
 def test_a_truncated_entry_is_a_miss_not_an_error(tmp_path):
-    cache.store(tmp_path, "ab" * 32, reading())
-    entry = next(tmp_path.rglob("*.pickle"))
-    entry.write_bytes(entry.read_bytes()[:10])
-    assert cache.load(tmp_path, "ab" * 32, PageResult) is None
+    store = cache.Cache(tmp_path)
+    store.store("ab" * 32, reading())
+    entry = next(tmp_path.rglob("*.json"))
+    entry.write_bytes(entry.read_bytes()[:-10])
+    assert store.load("ab" * 32, PageResult) is None
+    assert store.ignored == [entry]
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data.replace(b"91.0", b"92.0"),  # the payload changed: the checksum no longer matches
+    lambda data: data.replace(b'"version": 4', b'"version": 99'),  # another version of scanproof
+    lambda data: data.replace(b'"type": "PageResult"', b'"type": "Transcript"'),
+    lambda data: b"\x80\x05\x95 not json at all",
+    lambda data: b"[" * 100_000,  # nested past any recursion limit
+])
+def test_a_damaged_or_foreign_entry_is_ignored(tmp_path, damage):
+    store = cache.Cache(tmp_path)
+    store.store("ab" * 32, reading())
+    entry = next(tmp_path.rglob("*.json"))
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert store.load("ab" * 32, PageResult) is None
+    assert store.ignored == [entry]
+
+
+def test_a_planted_pickle_is_never_run(tmp_path):
+    """The old cache format ran whatever a pickle in the cache folder held; no entry is code now,
+    under either file name."""
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(_Plant(str(marker)))
+    key = "ab" * 32
+    for name in (f"{key}.pickle", f"{key}.json"):
+        (tmp_path / key[:2]).mkdir(exist_ok=True)
+        (tmp_path / key[:2] / name).write_bytes(payload)
+    assert cache.Cache(tmp_path).load(key, PageResult) is None
+    assert not marker.exists()
+
+
+class _Plant:
+    """Unpickling this creates a file: the stand-in for a planted payload."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.path),))
+
+
+def test_a_key_is_never_a_path(tmp_path):
+    with pytest.raises(ValueError):
+        cache.Cache(tmp_path).load("../../etc/passwd", PageResult)
 
 
 @pytest.fixture
@@ -102,15 +183,52 @@ def test_report_settings_keep_the_analysis_key(transcript):
     assert cache.analysis_key(transcript, ["k1"], changed) == cache.analysis_key(transcript, ["k1"], Config())
 
 
-def test_editing_the_code_changes_its_fingerprint(tmp_path, monkeypatch):
-    (tmp_path / "ocr").mkdir()
-    source = tmp_path / "ocr" / "reading.py"
-    source.write_text("READ = 1\n")
-    (tmp_path / "report.py").write_text("SHOW = 1\n")
-    monkeypatch.setattr(cache, "_PACKAGE", tmp_path)
+def test_report_preview_settings_change_the_page_key(image):
+    """The preview is encoded where the page is read, and cached with it."""
+    for change in (dict(max_image_side=800), dict(image_format="jpeg"), dict(image_quality=90)):
+        changed = replace(Config(), report=replace(Config().report, **change))
+        assert cache.page_key(image, changed, "e") != cache.page_key(image, Config(), "e")
+
+
+def test_the_fingerprint_follows_the_imports_of_the_flow(tmp_path, monkeypatch):
+    """Modules the flow imports (at the top or inside a function) and their data files take part;
+    a module it does not import does not."""
+    package = tmp_path / "pipeline"
+    (package / "ocr" / "data").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "ocr" / "__init__.py").write_text("")
+    (package / "flow.py").write_text("from pipeline.ocr import reading\n\ndef f():\n    import pipeline.lazy\n")
+    files = {name: package / name for name in ("ocr/reading.py", "lazy.py", "report.py", "ocr/data/words.yaml")}
+    for path in files.values():
+        path.write_text("1\n")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
     fingerprint = cache.code_fingerprint.__wrapped__
-    before = fingerprint(("ocr",))
-    (tmp_path / "report.py").write_text("SHOW = 2\n")  # not a part of the reading
-    assert fingerprint(("ocr",)) == before
-    source.write_text("READ = 2\n")
-    assert fingerprint(("ocr",)) != before
+    before = fingerprint("pipeline.flow")
+    files["report.py"].write_text("2\n")  # not imported by the flow
+    assert fingerprint("pipeline.flow") == before
+    for name in ("ocr/reading.py", "lazy.py", "ocr/data/words.yaml"):
+        files[name].write_text(files[name].read_text() + "2\n")
+        after = fingerprint("pipeline.flow")
+        assert after != before, name
+        before = after
+
+
+class _Untouchable:
+    """A config section a flow must not read: any attribute access fails the test."""
+
+    def __getattr__(self, name: str):
+        raise AssertionError(f"read a setting outside its SETTINGS: .{name}")
+
+
+@pytest.mark.slow
+def test_each_flow_reads_only_the_settings_its_cache_key_covers():
+    """``page.SETTINGS`` and ``document.SETTINGS`` are the whole of what shapes a cached value:
+    the flows run with every other section of the config made untouchable."""
+    def only(sections):
+        return replace(Config(), **{f.name: _Untouchable() for f in fields(Config) if f.name not in sections})
+
+    source = PageSource(SEED_SCANS / "page-2.png")
+    result = page.read_page(source, 2, only(page.SETTINGS))
+    assert result.ocr.failed is None and len(result.ocr.words) > 50
+    report = document.analyse(read_transcript(SEED_TRANSCRIPT), [result], only(document.SETTINGS))
+    assert report.metrics is not None and report.flags

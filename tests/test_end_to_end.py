@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,30 @@ def test_an_unknown_export_is_refused_before_any_ocr(tmp_path):
                      "--export", "docx")
     assert done.returncode == 1 and "docx" in done.stderr and done.stderr.count("\n") == 1
     assert not any(tmp_path.iterdir())
+
+
+def test_a_report_setting_changed_through_the_api_is_not_served_a_stale_preview(tmp_path):
+    """The page previews are made where the pages are read, and cached with them: a smaller
+    preview asked for through the API reads the pages again rather than showing the old ones."""
+    from PIL import Image
+
+    from pipeline import api
+    from pipeline.config import Config
+
+    def verify(config: Config) -> tuple[list[bool], list[tuple[int, int]]]:
+        events: list[api.PageEvent] = []
+        files = api.verify(SEED_TRANSCRIPT, [SEED_SCANS], tmp_path / "out", config, events.append)
+        sizes = []
+        for path in files.images:
+            with Image.open(path) as im:
+                sizes.append(im.size)
+        return [e.cached for e in events], sizes
+
+    config = Config()
+    cached, sizes = verify(config)
+    assert cached == [False, False] and max(max(s) for s in sizes) > 2000
+    assert verify(config)[0] == [True, True]
+    smaller = replace(config, report=replace(config.report, max_image_side=600))
+    cached, sizes = verify(smaller)
+    assert cached == [False, False]
+    assert max(max(s) for s in sizes) == 600

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -85,6 +86,76 @@ def test_a_run_killed_at_any_moment_leaves_no_truncated_report(tmp_path):
     assert json.loads((out / "report.json").read_bytes())["flags"] == json.loads(before)["flags"]
 
 
+@pytest.mark.slow
+def test_damaged_and_planted_cache_entries_are_recomputed_with_one_warning(tmp_path):
+    """Every entry of a warm cache damaged, one of them replaced by a pickle that would create a
+    file if it ran: the run reads the pages afresh, warns once, and gives the same report."""
+    out = tmp_path / "out"
+    args = ["verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS), "--out", str(out)]
+    assert scanproof(*args).returncode == 0
+    first = json.loads((out / "report.json").read_bytes())
+    entries = sorted((out / ".cache").rglob("*.json"))
+    assert len(entries) == 3  # two pages and the analysis
+    marker = tmp_path / "planted-code-ran"
+    planted = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."  # pickle protocol 0
+    entries[0].write_bytes(planted)
+    for entry in entries[1:]:
+        entry.write_bytes(entry.read_bytes()[:-40])
+
+    done = scanproof(*args)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("scanproof: warning: 3 cache entries") and done.stderr.count("\n") == 1
+    assert not marker.exists()
+    assert json.loads((out / "report.json").read_bytes())["flags"] == first["flags"]
+    # Recomputed entries replaced the damaged ones: the next run is served whole from the cache.
+    third = scanproof(*args)
+    assert third.returncode == 0 and third.stderr == ""
+
+
+def report_files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but the cache, by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("older_report", [True, False])
+def test_a_full_disk_leaves_the_older_report_whole_and_nothing_new(tmp_path, older_report):
+    """The disk "fills" (a file-size limit, which fails a write as a full disk does) at the
+    report's largest and last file, its HTML: the folder is as it was before the run."""
+    transcript, out = tmp_path / "doc.md", tmp_path / "out"
+    shutil.copy(SEED_TRANSCRIPT, transcript)
+    args = [sys.executable, "-m", "pipeline", "verify", "--transcript", str(transcript), str(SEED_SCANS),
+            "--export", "page-xml,alto,hocr", "--cache", str(tmp_path / "cache")]
+    # The pages are read before the limit (from a cache), so that the run reaches the report.
+    warm = out if older_report else tmp_path / "warm"
+    assert subprocess.run([*args, "--out", str(warm)], cwd=ROOT, capture_output=True).returncode == 0
+    args += ["--out", str(out)]
+    before = report_files(out) if out.exists() else {}
+    # The new report differs from the old in every file that names the transcript's text.
+    transcript.write_text(transcript.read_text(encoding="utf-8").replace("Андронову", "Андропову"),
+                          encoding="utf-8")
+    limit = 180_000  # above each page image and report.json, below report.html
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, preexec_fn=small_disk)
+    assert done.returncode == 5, done.stderr
+    assert done.stderr.count("\n") == 1 and f"{out / 'report.html'}: cannot write" in done.stderr, done.stderr
+    assert report_files(out) == before
+    assert not out.exists() or not [p for p in out.iterdir() if p.name.startswith(".scanproof-")]
+
+
+def test_a_full_temporary_folder_is_one_line_exit_5(tmp_path):
+    """No room for the page image Tesseract reads: one line naming the folder, not a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "ocr", str(SEED_SCANS / "page-1.png")], cwd=ROOT, capture_output=True,
+        text=True, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000)))
+    assert done.returncode == 5, done.stderr
+    assert done.stderr.count("\n") == 1 and "cannot write the image for Tesseract" in done.stderr, done.stderr
+
+
 def reading_a_page(group: int) -> bool:
     """Whether a process of process group ``group`` is Tesseract reading a whole page (``--psm 3``)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -118,6 +189,52 @@ def test_ctrl_c_exits_130_with_one_line_and_no_report(tmp_path):
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
     assert stderr.startswith("scanproof: interrupted") and stderr.count("\n") == 1, stderr
+    assert not (out / "report.html").exists() and not (out / "report.json").exists()
+
+
+def group_members(group: int) -> list[str]:
+    """The commands of the live processes of process group ``group`` (zombies excluded)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(command)
+    return members
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "jobs", "whole_group"), [
+    (signal.SIGTERM, "2", False),  # `kill PID`: the main process alone must stop its workers
+    (signal.SIGTERM, "1", False),  # the page is read in the main process itself
+    (signal.SIGHUP, "2", True),  # a closed terminal: every process of the group gets it
+])
+def test_a_stop_signal_ends_workers_and_tesseract_and_leaves_no_temporary_files(tmp_path, signum, jobs, whole_group):
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS),
+         "--out", str(out), "--no-cache", "--jobs", jobs],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env=dict(os.environ, TMPDIR=str(tmp)))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not reading_a_page(proc.pid):
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before Tesseract read a page"
+    if whole_group:
+        os.killpg(proc.pid, signum)
+    else:
+        os.kill(proc.pid, signum)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signum, stderr
+    name = signal.Signals(signum).name
+    assert stderr == f"scanproof: stopped by {name}; no report was half-written\n"
+    # The main process waited for its workers, and they for their Tesseract runs.
+    assert group_members(proc.pid) == []
+    assert list(tmp.iterdir()) == []
     assert not (out / "report.html").exists() and not (out / "report.json").exists()
 
 

@@ -48,8 +48,8 @@ def test_a_shipped_page_is_read_without_its_file(tmp_path):
     shutil.copy(SEED_SCANS / "page-2.png", page)
     source = pickle.loads(pickle.dumps(PageSource(page, ship=True)))
     page.unlink()  # as on a worker that does not share the scans' storage
-    result, cached = api._read_page_task(source, 2, NO_CACHE, "engine")
-    assert not cached and result.ocr.failed is None
+    result = api._read_page_task(source, 2, NO_CACHE)
+    assert result.ocr.failed is None
     assert result.ocr.image == str(page) and result.ocr.index == 2
     assert len(result.ocr.words) >= 20
 
@@ -60,5 +60,5 @@ def test_a_shipped_damaged_page_is_named_by_its_own_path(tmp_path):
     source = pickle.loads(pickle.dumps(PageSource(page, ship=True)))
     page.unlink()
     with pytest.raises(InputFileError, match=re.escape(str(page))) as err:
-        api._read_page_task(source, 1, NO_CACHE, "engine")
+        api._read_page_task(source, 1, NO_CACHE)
     assert "scanproof-page-" not in err.value.message

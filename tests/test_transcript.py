@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import InputFileError, ScanproofError
+from pipeline.errors import InputFileError, ScanproofError, ScanproofWarning
 from pipeline.model import MarkupKind, Section
 from pipeline.transcript import decode_text, parse_transcript, read_text, read_transcript
 from tests.conftest import scanproof
@@ -255,7 +255,8 @@ def test_utf8_with_a_bad_byte_stays_utf8_and_says_where(tmp_path: Path) -> None:
     text = "Во время беседы было сообщено, что правительство рассмотрело наши предложения.\n" * 20
     data = text.encode()
     damaged = data[:301] + b"\xff" + data[301:]
-    decoded, encoding = decode_text(damaged, "doc.md")
+    with pytest.warns(ScanproofWarning, match="doc.md: read as utf-8 .1 invalid byte replaced, at byte 301"):
+        decoded, encoding = decode_text(damaged, "doc.md")
     assert encoding == "utf-8 (1 invalid byte replaced, at byte 301)"
     assert decoded.replace("\ufffd", "", 1) == text
     # A single-byte code page is still told from damaged UTF-8.
@@ -265,4 +266,6 @@ def test_utf8_with_a_bad_byte_stays_utf8_and_says_where(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = scanproof("check", str(path), "--out", str(out))
     assert done.returncode == 0, done.stderr
+    assert done.stderr == (f"scanproof: warning: {path}: read as {encoding}; re-export it as UTF-8 "
+                           "to be sure of every letter\n")
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["transcript_encoding"] == encoding

@@ -601,8 +601,7 @@ class _Bridge:
             # Nothing on the scan here: point at the OCR words around the place instead.
             _, page, bbox = self.place(max(h0 - 1, 0), min(h1 + 1, len(hyp)))
         t = ref[r0:r1].strip()
-        before = ref[:r0].rstrip().rsplit(" ", 1)[-1] if r0 else ""
-        after = ref[r1:].lstrip().split(" ", 1)[0] if r1 < len(ref) else ""
+        before, after = _word_before(ref, r0), _word_after(ref, r1)
         return Difference(
             transcript_text=t,
             ocr_text=hyp[h0:h1].strip(),
@@ -615,6 +614,25 @@ class _Bridge:
             before=before,
             after=after,
         )
+
+
+def _word_before(text: str, i: int) -> str:
+    """The space-separated word that ends before ``text[i]``, whitespace skipped ("" at the start).
+    Searched from ``i``, not split from a copy of ``text[:i]``: a long transcript has thousands
+    of differences."""
+    end = i
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return text[text.rfind(" ", 0, end) + 1 : end]
+
+
+def _word_after(text: str, i: int) -> str:
+    """The space-separated word that begins at or after ``text[i]``, whitespace skipped."""
+    start = i
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = text.find(" ", start)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def _token_of_char(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

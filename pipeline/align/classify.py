@@ -645,7 +645,11 @@ def _matches_any(text: str, others: Sequence[str], threshold: float = 75.0, *, m
 
 def _alnum(text: str) -> str:
     """The letters, digits and number signs of ``text``, lower-cased: what a reading says."""
-    return "".join(c for c in text.lower() if c.isalnum() or c == "№")
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+#: What ``_alnum`` drops: ``\w`` is exactly ``str.isalnum`` plus the underscore.
+_NOT_ALNUM = re.compile(r"[^\w№]|_")
 
 
 def _show(c: str) -> str:

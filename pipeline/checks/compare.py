@@ -8,8 +8,10 @@ bead is looked for in the neighbouring beads too before anything is said: alignm
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from pipeline.checks.confusion import describe, single_substitution
 from pipeline.checks.dates import DateMention, explaining_confusion, same_date
@@ -43,8 +45,15 @@ class Side:
     numbers: tuple[NumberMention, ...]
 
 
-def _inside(span: Span, bead_span: Span | None) -> bool:
-    return bead_span is not None and bead_span[0] <= span[0] and span[1] <= bead_span[1]
+M = TypeVar("M", DateMention, NumberMention)
+
+
+def _within(mentions: Sequence[M], starts: Sequence[int], span: Span | None) -> tuple[M, ...]:
+    """The mentions (sorted by start, ``starts`` their starts) that lie wholly inside ``span``."""
+    if span is None:
+        return ()
+    lo, hi = bisect_left(starts, span[0]), bisect_right(starts, span[1])
+    return tuple(m for m in mentions[lo:hi] if m.span[1] <= span[1])
 
 
 def sides(
@@ -55,22 +64,18 @@ def sides(
     numbers: tuple[Sequence[NumberMention], Sequence[NumberMention]],
 ) -> list[tuple[Side, Side]]:
     """For each bead, its original and translation sides with the mentions that fall in them."""
+    # Sorted once and searched per bead: a long document has thousands of beads and mentions.
+    found = [sorted(ms, key=lambda m: m.span) for ms in (*dates, *numbers)]
+    starts = [[m.span[0] for m in ms] for ms in found]
     out = []
     for bead in beads:
         pair = []
-        for span, text, ds, ns in (
-            (bead.original_span, clean_original, dates[0], numbers[0]),
-            (bead.translation_span, clean_translation, dates[1], numbers[1]),
-        ):
+        for side, (span, text) in enumerate(((bead.original_span, clean_original),
+                                             (bead.translation_span, clean_translation))):
             start, end = span if span else (0, 0)
-            pair.append(
-                Side(
-                    text[start:end],
-                    start,
-                    tuple(d for d in ds if _inside(d.span, span)),
-                    tuple(n for n in ns if _inside(n.span, span)),
-                )
-            )
+            ds = _within(found[side], starts[side], span)
+            ns = _within(found[2 + side], starts[2 + side], span)
+            pair.append(Side(text[start:end], start, ds, ns))
         out.append((pair[0], pair[1]))
     return out
 

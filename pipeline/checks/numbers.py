@@ -10,9 +10,11 @@ can be compared value by value.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from pipeline.model import Span
 
@@ -62,9 +64,15 @@ def find_numbers(text: str, lang: str, exclude: Sequence[Span] = ()) -> list[Num
 
     ``exclude`` is for the dates already read as dates, so that their digits do not count twice.
     """
+    # Spans sorted by start, with the furthest end reached so far: a number overlaps one of
+    # them exactly when a span starting before the number's end reaches past its start.
+    spans = sorted(exclude)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
     out = []
     for m in _pattern(lang).finditer(text):
-        if any(m.start() < end and start < m.end() for start, end in exclude):
+        before = bisect_left(starts, m.end())
+        if before and reach[before - 1] > m.start():
             continue
         num = m["num"]
         scale = _SCALES[lang][m["scale"].lower()] if m["scale"] else 1.0

@@ -11,14 +11,17 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytesseract
 from PIL import Image
 
-from pipeline.errors import MissingDependencyError, TesseractFailedError
+from pipeline.errors import MissingDependencyError, OutputError, TesseractFailedError
 from pipeline.tempfiles import temporary_directory
 
 _INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"
@@ -116,14 +119,19 @@ def run(
         # Uncompressed TIFF: compressing a page as PNG costs more CPU (about 1.5 s for an A4 page
         # at 300 dpi) than the rest of the pipeline around Tesseract, and Tesseract reads it faster.
         src = Path(tmp) / "page.tif"
-        Image.fromarray(image).save(src, format="TIFF", dpi=(round(dpi), round(dpi)))
+        try:
+            Image.fromarray(image).save(src, format="TIFF", dpi=(round(dpi), round(dpi)))
+        except OSError as err:
+            raise OutputError(f"{tmp}: cannot write the image for Tesseract ({err.strerror}); free space "
+                              "there or point TMPDIR at a folder with room") from err
         base = Path(tmp) / "out"
         try:
-            pytesseract.pytesseract.run_tesseract(
-                str(src), str(base), extension="", lang=lang, config=config,
-                # pytesseract reads 0 as no limit; fractions of a second are kept, not rounded.
-                timeout=max(timeout_s, 1e-3),
-            )
+            with _children_stopped_on_exit():
+                pytesseract.pytesseract.run_tesseract(
+                    str(src), str(base), extension="", lang=lang, config=config,
+                    # pytesseract reads 0 as no limit; fractions of a second are kept, not rounded.
+                    timeout=max(timeout_s, 1e-3),
+                )
         except RuntimeError as err:
             if "timeout" in str(err).lower():
                 raise TesseractFailedError(f"tesseract timed out after {timeout_s:g} s") from err
@@ -133,6 +141,27 @@ def run(
         except pytesseract.TesseractNotFoundError as err:
             raise MissingDependencyError(f"tesseract is not installed: {_INSTALL_HINT}") from err
         return {o: (base.with_suffix("." + o)).read_text(encoding="utf-8", errors="replace") for o in outputs}
+
+
+@contextmanager
+def _children_stopped_on_exit() -> Iterator[None]:
+    """Kill the processes started inside the block when it is left by an exception.
+
+    pytesseract stops its ``tesseract`` child on a time-out, but not when a stop signal
+    (``StopRequested``, a worker's stop) interrupts the wait: the child would read on, an
+    orphan, for as long as the page takes.
+    """
+    me = psutil.Process()
+    before = {child.pid for child in me.children()}
+    try:
+        yield
+    except BaseException:
+        started = [child for child in me.children() if child.pid not in before]
+        for child in started:
+            with suppress(psutil.Error):
+                child.kill()
+        psutil.wait_procs(started, timeout=5)
+        raise
 
 
 def detect_orientation(image: np.ndarray, dpi: float, timeout_s: float) -> tuple[int, float]:

@@ -1,26 +1,29 @@
-"""Writing report files safely: atomic replacement, names that stay inside the output folder,
-page images re-encoded small enough for a 50-page report to stay light."""
+"""Writing report files safely: atomic replacement of a file and of a whole report, names that
+stay inside the output folder, page images re-encoded small enough for a 50-page report to stay
+light."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline.config import ReportConfig
 from pipeline.errors import OutputError
 from pipeline.model import OcrPage, PageResult
+from pipeline.preview import encode_pixels
 from pipeline.report.json import SCHEMA_ID, page_image_name
+from pipeline.tempfiles import stop_signals_held, temporary_directory
 
 
 @cache
@@ -73,8 +76,9 @@ def safe_component(name: str) -> str:
     return cleaned[:120] or "document"
 
 
-#: What a report folder holds; scanproof replaces these and nothing else.
-REPORT_ENTRIES = ("report.json", "report.html", "pages", "exports")
+#: What a report folder holds; scanproof replaces these and nothing else. In the order they are
+#: put in place, so that the two files a reader opens come last.
+REPORT_ENTRIES = ("pages", "exports", "report.json", "report.html")
 
 
 def _is_own_report(folder: Path) -> bool:
@@ -85,6 +89,57 @@ def _is_own_report(folder: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("schema") == SCHEMA_ID
+
+
+#: Names of the folders a report is staged in, and its predecessor moved aside to, inside the
+#: report's folder while it is written; hidden, and scanproof's alone.
+STAGING_PREFIX = ".scanproof-new-"
+RETIRED_PREFIX = ".scanproof-old-"
+
+
+@contextmanager
+def staging_folder(folder: Path) -> Iterator[Path]:
+    """A fresh hidden folder inside ``folder`` (made if need be) to write a report into before
+    ``replace_entries`` puts it in place; removed on leaving. Staging folders that a killed run
+    (SIGKILL, power cut) left behind are removed first. Raises ``OutputError``."""
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+        for path in folder.glob(prefix + "*"):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+    with ExitStack() as stack:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = Path(stack.enter_context(temporary_directory(prefix=STAGING_PREFIX, dir=folder)))
+        except OSError as err:
+            raise OutputError(f"{folder}: cannot write the report there ({err.strerror})") from err
+        yield path
+
+
+def replace_entries(staging: Path, folder: Path, names: Sequence[str]) -> None:
+    """Put the entries ``names`` of ``staging`` in ``folder`` in place of the ones there, together.
+
+    Every byte is written before this is called, so that a full disk strikes while the old
+    report is still whole; what remains are renames inside one file system, which need no
+    space, done with stop signals held back so that they are not cut apart. The old entries are
+    moved aside first and deleted last; an entry absent from ``staging`` is absent afterwards.
+    Raises ``OutputError``, with the old entries put back, if a rename fails.
+    """
+    with temporary_directory(prefix=RETIRED_PREFIX, dir=folder) as retired, stop_signals_held():
+        touched: list[str] = []
+        try:
+            for name in names:
+                touched.append(name)
+                if (folder / name).exists() or (folder / name).is_symlink():
+                    os.replace(folder / name, Path(retired) / name)
+                if (staging / name).exists():
+                    os.replace(staging / name, folder / name)
+        except OSError as err:
+            for name in touched:
+                if (folder / name).exists() and not (staging / name).exists():
+                    os.replace(folder / name, staging / name)
+                if (Path(retired) / name).exists():
+                    os.replace(Path(retired) / name, folder / name)
+            raise OutputError(f"{folder}: cannot put the report in place ({err.strerror})") from err
 
 
 def require_outside(folder: Path, inputs: Sequence[Path]) -> None:
@@ -140,24 +195,6 @@ def _frame_numbers(pages: Sequence[OcrPage]) -> list[int]:
         frames.append(seen.get(p.image, 0))
         seen[p.image] = frames[-1] + 1
     return frames
-
-
-def encode_pixels(rgb: np.ndarray, config: ReportConfig) -> bytes:
-    """A page (RGB ``uint8``, (H, W, 3)) encoded for the report, longest side ≤ ``config.max_image_side``.
-
-    WebP's ``method=2`` is twice as fast as its default for 5% more bytes; the page images are
-    encoded once per page of every run, beside Tesseract. OpenCV's area resampling shrinks the
-    page faster than Pillow's bilinear thumbnail, and without its aliasing.
-    """
-    height, width = rgb.shape[:2]
-    scale = config.max_image_side / max(height, width)
-    if scale < 1:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-    page = Image.fromarray(rgb)
-    buf = io.BytesIO()
-    page.save(buf, format=config.image_format.upper(), quality=config.image_quality, method=2)
-    return buf.getvalue()
 
 
 def encode_page_image(source: Path, frame: int, config: ReportConfig) -> bytes | None:

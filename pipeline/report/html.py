@@ -30,6 +30,7 @@ from pipeline.model import (
 )
 from pipeline.report.json import IdentifiedFlag
 from pipeline.report.text import (
+    MarkupIndex,
     Segment,
     confidence_ranges,
     diff_ranges,
@@ -188,7 +189,7 @@ def _rows(report: DocumentReport, flags: Sequence[IdentifiedFlag],
     for item in flags:
         if item.line is not None:
             on_line.setdefault(item.line, []).append(item.id)
-    markup = report.transcript.markup_in(Section.ORIGINAL)
+    markup = MarkupIndex(report.transcript.markup_in(Section.ORIGINAL))
     rows = []
     for i, line in enumerate(report.lines):
         left, right = diff_ranges(line)

@@ -8,8 +8,10 @@ these ids) still apply when the same document is checked again after unrelated c
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from pipeline.config import ReportConfig
@@ -45,25 +47,67 @@ def _overlap(a: Span, b: Span) -> int:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
-def flag_line(flag: Flag, lines: Sequence[AlignedLine]) -> int | None:
-    """Index of the aligned line a flag concerns: by transcript span, else by box, else by text."""
-    if flag.transcript_span is not None:
-        spans = [(i, _overlap(flag.transcript_span, ln.transcript_span))
-                 for i, ln in enumerate(lines) if ln.transcript_span is not None]
-        best = max(spans, key=lambda s: s[1], default=None)
-        # An empty flag span (a dropped word) touches its line with overlap 0.
-        if best is not None and best[1] >= 0:
-            return best[0]
-    if flag.page is not None and flag.bbox is not None:
-        y0, y1 = flag.bbox[1], flag.bbox[3]
-        boxes = [(i, _overlap((y0, y1), (ln.bbox[1], ln.bbox[3])))
-                 for i, ln in enumerate(lines) if ln.page == flag.page and ln.bbox is not None]
-        best = max(boxes, key=lambda s: s[1], default=None)
-        if best is not None and best[1] > 0:
-            return best[0]
-    if flag.transcript_text:
-        return next((i for i, ln in enumerate(lines) if flag.transcript_text in ln.transcript), None)
-    return None
+class _LineFinder:
+    """Finds the aligned line a flag concerns: by transcript span, else by box, else by text.
+
+    Built once per report, so that finding the lines of every flag costs a search each, not a
+    pass over every line (a long transcript has thousands of both).
+    """
+
+    def __init__(self, lines: Sequence[AlignedLine]) -> None:
+        self.lines = lines
+        spanned = sorted((ln.transcript_span, i) for i, ln in enumerate(lines) if ln.transcript_span is not None)
+        self.spans = [span for span, _ in spanned]
+        self.span_lines = [i for _, i in spanned]
+        self.starts = [span[0] for span in self.spans]
+        self.ends = [span[1] for span in self.spans]
+        # Lines that do not overlap (the usual case) have their ends in order too; then the lines
+        # a span touches are one run of this list.
+        self.ends_sorted = all(a <= b for a, b in zip(self.ends, self.ends[1:], strict=False))
+        self._joined: str | None = None  # made when a flag is first found by its text
+        self._offsets: list[int] = []
+        self.by_page: dict[int, list[int]] = {}
+        for i, ln in enumerate(lines):
+            if ln.page is not None and ln.bbox is not None:
+                self.by_page.setdefault(ln.page, []).append(i)
+
+    def line_of(self, flag: Flag) -> int | None:
+        if flag.transcript_span is not None:
+            best = self._by_span(flag.transcript_span)
+            if best is not None:
+                return best
+        if flag.page is not None and flag.bbox is not None:
+            y0, y1 = flag.bbox[1], flag.bbox[3]
+            boxes = [(i, _overlap((y0, y1), (self.lines[i].bbox[1], self.lines[i].bbox[3])))
+                     for i in self.by_page.get(flag.page, ())]
+            best_box = max(boxes, key=lambda s: s[1], default=None)
+            if best_box is not None and best_box[1] > 0:
+                return best_box[0]
+        if flag.transcript_text:
+            return self._by_text(flag.transcript_text)
+        return None
+
+    def _by_text(self, text: str) -> int | None:
+        """The first line whose transcript holds ``text``: found in all lines' transcripts joined."""
+        if self._joined is None:
+            self._joined = "\0".join(ln.transcript for ln in self.lines)
+            self._offsets = list(accumulate((len(ln.transcript) + 1 for ln in self.lines[:-1]), initial=0))
+        at = self._joined.find(text)
+        while at >= 0:
+            k = bisect_right(self._offsets, at) - 1
+            if at + len(text) <= self._offsets[k] + len(self.lines[k].transcript):
+                return k
+            at = self._joined.find(text, at + 1)  # it ran across two lines: look further
+        return None
+
+    def _by_span(self, span: Span) -> int | None:
+        """The line whose span overlaps ``span`` most (an empty flag span, a dropped word, touches
+        its line with overlap 0); among equals the first in the report's order."""
+        stop = bisect_right(self.starts, span[1])  # lines that start after the span cannot touch it
+        first = bisect_left(self.ends, span[0]) if self.ends_sorted else 0
+        touching = [(_overlap(span, self.spans[k]), -self.span_lines[k]) for k in range(first, stop)]
+        best = max(touching, default=None)
+        return -best[1] if best is not None and best[0] >= 0 else None
 
 
 def identify_flags(flags: Sequence[Flag], lines: Sequence[AlignedLine] = ()) -> list[IdentifiedFlag]:
@@ -73,6 +117,7 @@ def identify_flags(flags: Sequence[Flag], lines: Sequence[AlignedLine] = ()) -> 
     ``-2``, ``-3`` … in order.
     """
     ordered = sorted(flags, key=lambda f: f.severity.rank)
+    finder = _LineFinder(lines)
     seen: dict[str, int] = {}
     out = []
     for flag in ordered:
@@ -80,7 +125,7 @@ def identify_flags(flags: Sequence[Flag], lines: Sequence[AlignedLine] = ()) -> 
         base = f"{kind or 'flag'}-{hashlib.sha1(_flag_key(flag).encode()).hexdigest()[:8]}"
         seen[base] = seen.get(base, 0) + 1
         fid = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        out.append(IdentifiedFlag(fid, flag, flag_line(flag, lines)))
+        out.append(IdentifiedFlag(fid, flag, finder.line_of(flag)))
     return out
 
 

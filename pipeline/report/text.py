@@ -4,10 +4,11 @@ highlighted mismatches and OCR confidence are all ranges of classes over a strin
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.model import AlignedLine, BBox, Markup, OcrWord
+from pipeline.model import AlignedLine, BBox, Markup, OcrWord, Span
 
 #: (start, end, css class) over a string, end exclusive.
 Range = tuple[int, int, str]
@@ -52,16 +53,28 @@ def diff_ranges(line: AlignedLine) -> tuple[list[Range], list[Range]]:
     return left, right
 
 
-def markup_on_line(line: AlignedLine, markup: Sequence[Markup]) -> list[Markup]:
-    """The markup items whose span overlaps ``line.transcript_span`` (none without a span)."""
-    if line.transcript_span is None:
-        return []
-    start, end = line.transcript_span
-    return [m for m in markup if m.span[0] < end and m.span[1] > start]
+class MarkupIndex:
+    """A transcript's markup items, searchable by span: a report asks once per line, and a long
+    transcript has thousands of lines and of items."""
+
+    def __init__(self, markup: Sequence[Markup]) -> None:
+        self.items = sorted(enumerate(markup), key=lambda item: item[1].span)
+        self.starts = [m.span[0] for _, m in self.items]
+        self.longest = max((m.span[1] - m.span[0] for m in markup), default=0)
+
+    def overlapping(self, span: Span | None) -> list[Markup]:
+        """The items whose span overlaps ``span``, in the transcript's order (none for None)."""
+        if span is None:
+            return []
+        start, end = span
+        # An item that starts ``longest`` characters before ``start`` or earlier ends before it.
+        lo, hi = bisect_right(self.starts, start - self.longest), bisect_left(self.starts, end)
+        found = [(i, m) for i, m in self.items[lo:hi] if m.span[1] > start]
+        return [m for _, m in sorted(found, key=lambda item: item[0])]
 
 
 def markup_ranges(
-    line: AlignedLine, markup: Sequence[Markup], original: str
+    line: AlignedLine, markup: MarkupIndex, original: str
 ) -> tuple[list[Range], list[Markup]]:
     """Ranges of the markup items on ``line`` in line offsets, and the items not found in its text.
 
@@ -69,7 +82,7 @@ def markup_ranges(
     carry over; the aligner may show a normalized line (markup cut, quotes unified), and then an
     item is found by its content, or reported back so the report can show it beside the line.
     """
-    items = markup_on_line(line, markup)
+    items = markup.overlapping(line.transcript_span)
     if not items:
         return [], []
     start, end = line.transcript_span or (0, 0)

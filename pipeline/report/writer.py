@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import ReportConfig
+from pipeline.errors import OutputError
 from pipeline.model import DocumentReport, Severity
 from pipeline.report.exports import write_exports
-from pipeline.report.files import atomic_write, require_report_folder, write_page_images
+from pipeline.report.files import (
+    REPORT_ENTRIES,
+    atomic_write,
+    replace_entries,
+    require_report_folder,
+    staging_folder,
+    write_page_images,
+)
 from pipeline.report.html import build_view, render_index, render_report
 from pipeline.report.json import identify_flags, report_json
 
@@ -76,40 +84,37 @@ def write_report(
     """Write ``report.json``, ``report.html`` and the page images (and ``exports``, any of
     ``page-xml``, ``alto``, ``hocr``) into ``out_dir``.
 
-    Each file is replaced atomically; the HTML and JSON are written last, so an interrupted run
-    leaves the previous report (or none), never a report pointing at missing images.
+    The report is written whole into a hidden staging folder inside ``out_dir``, then put in
+    place of the previous one by renames (``replace_entries``): a failure — a full disk, Ctrl-C,
+    SIGTERM — leaves the previous report whole (or none) and nothing of the new one.
     Raises ``OutputError`` when ``out_dir`` cannot be written, ``BadArgumentsError`` for an
     unknown export format.
     """
     config = config or ReportConfig()
     require_report_folder(out_dir)
     flags = identify_flags(report.flags, report.lines)
-    images = write_page_images(report.pages, out_dir, config)
-    exported = write_exports(report, out_dir, exports)
-    data = report_json(report, images=images, flags=flags)
-    html = render_report(build_view(report, flags, images))
-    json_path, html_path = out_dir / "report.json", out_dir / "report.html"
-    atomic_write(json_path, json.dumps(data, ensure_ascii=False, indent=1).encode())
-    atomic_write(html_path, html.encode())
-    _remove_stale_images(out_dir, images.values())
+    with staging_folder(out_dir) as staging:
+        try:
+            images = write_page_images(report.pages, staging, config)
+            exported = write_exports(report, staging, exports)
+            data = report_json(report, images=images, flags=flags)
+            html = render_report(build_view(report, flags, images))
+            atomic_write(staging / "report.json", json.dumps(data, ensure_ascii=False, indent=1).encode())
+            atomic_write(staging / "report.html", html.encode())
+        except OutputError as err:
+            # Named as the file the user would have got, not as its staged copy.
+            message = err.message.replace(str(staging), str(out_dir))
+            raise OutputError(f"{message}; the report there, if any, is unchanged") from err
+        replace_entries(staging, out_dir, REPORT_ENTRIES)
     counts = FlagCounts(**{s.value: sum(1 for f in report.flags if f.severity == s) for s in Severity})
     return ReportFiles(
-        folder=out_dir, json=json_path, html=html_path,
+        folder=out_dir, json=out_dir / "report.json", html=out_dir / "report.html",
         images=tuple(out_dir / name for name in images.values() if name is not None),
-        exports=tuple(exported), pages=len(report.pages),
+        exports=tuple(out_dir / path.relative_to(staging) for path in exported), pages=len(report.pages),
         cer=report.metrics.cer if report.metrics else None,
         wer=report.metrics.wer if report.metrics else None,
         flags=counts,
     )
-
-
-def _remove_stale_images(out_dir: Path, current: Iterable[str | None]) -> None:
-    """Delete page images of an earlier report in ``out_dir`` that this report no longer uses
-    (the document lost pages, or the image format changed)."""
-    keep = {out_dir / name for name in current if name is not None}
-    for path in (out_dir / "pages").glob("page-*.*"):
-        if path not in keep:
-            path.unlink(missing_ok=True)
 
 
 def write_index(rows: Sequence[IndexRow], out_dir: Path) -> Path:

@@ -1,0 +1,52 @@
+"""The flow of one document once its pages are read: align → divergences, checks, markup
+matching; no I/O.
+
+The analysis depends only on the transcription, the page readings and the settings in
+``SETTINGS``; it is cached on those (``pipeline.cache``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline import align as align_stage
+from pipeline import checks as checks_stage
+from pipeline import layout
+from pipeline.config import Config
+from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetrics, PageResult, Severity, Transcript
+
+#: The sections of ``Config`` that shape a document's analysis (and so its cache key).
+SETTINGS = ("align", "checks", "layout")
+
+
+def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:
+    """Compare a document's pages with its transcription and run every check; no I/O."""
+    checked = checks_stage.run_checks(transcript_, config.checks)
+    flags: list[Flag] = list(checked.flags)
+    metrics: Metrics | None = None
+    page_metrics: tuple[PageMetrics, ...] = ()
+    lines: tuple[AlignedLine, ...] = ()
+    read = [p.ocr for p in pages if p.ocr.failed is None]
+    if read:
+        alignment = align_stage.align(read, transcript_, config.align)
+        flags += align_stage.find_divergences(alignment, config.align)
+        metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines
+        regions = [(p.ocr.index, r) for p in pages for r in p.regions]
+        flags += layout.match_markup(regions, transcript_, config.layout)
+    flags += [
+        Flag("page_failed", Severity.HIGH, f"Page {p.ocr.index} could not be read: {p.ocr.failed}",
+             page=p.ocr.index)
+        for p in pages
+        if p.ocr.failed is not None
+    ]
+    flags.sort(key=lambda f: (f.severity.rank, f.page or 0))
+    return DocumentReport(
+        document=transcript_.document_id,
+        transcript=transcript_,
+        pages=tuple(pages),
+        metrics=metrics,
+        flags=tuple(flags),
+        page_metrics=page_metrics,
+        lines=lines,
+        paragraphs=checked.paragraphs,
+    )

@@ -1,0 +1,53 @@
+"""The flow of one page, as a worker runs it: ingest → layout → preprocess → OCR, and the preview.
+
+Everything here depends only on the page's image and the settings in ``SETTINGS``; a page's
+reading is cached on those (``pipeline.cache``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline import ingest, layout, ocr, preprocess
+from pipeline.config import Config
+from pipeline.errors import ScanproofError, TesseractFailedError
+from pipeline.model import OcrPage, PageResult, PageSource
+from pipeline.preview import encode_pixels
+from pipeline.tempfiles import temporary_directory
+
+#: The sections of ``Config`` that shape a page's reading (and so its cache key).
+SETTINGS = ("ingest", "layout", "preprocess", "ocr", "report")
+
+
+def read_page(source: PageSource, index: int, config: Config) -> PageResult:
+    """Read one page: decode it, find its non-typed elements, clean it up and OCR it.
+
+    A Tesseract crash or time-out on the page gives an ``OcrPage`` marked failed rather than an
+    exception, so that the rest of the document still gets its report.
+    """
+    page = ingest.load_page(source, index, config.ingest)
+    preview = encode_pixels(page.pixels, config.report)
+    try:
+        regions = tuple(layout.detect_regions(page, config.layout, config.ocr.lang))
+        pre = preprocess.preprocess(page, config.preprocess)
+        ocr_page = ocr.read_page(page, pre, config.ocr)
+    except TesseractFailedError as err:
+        failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message)
+        return PageResult(failed, (), preview)
+    return PageResult(ocr_page, regions, preview)
+
+
+def read_page_task(source: PageSource, index: int, config: Config) -> PageResult:
+    """``read_page`` in a worker; a page whose bytes came with the task (``--ship-images``) is
+    read from a private copy, and reported (and its errors worded) under its own path."""
+    if source.data is None:
+        return read_page(source, index, config)
+    with temporary_directory(prefix="scanproof-page-") as tmp:
+        local = Path(tmp) / source.path.name
+        local.write_bytes(source.data)
+        try:
+            result = read_page(PageSource(local, source.frame), index, config)
+        except ScanproofError as err:
+            raise type(err)(err.message.replace(str(local), str(source.path))) from None
+    return replace(result, ocr=replace(result.ocr, image=str(source.path)))
