@@ -1,4 +1,4 @@
-"""Benchmark of the divergence finder (``pipeline.align``), three parts in one run.
+"""Benchmark of the divergence finder (``pipeline.divergence``), three parts in one run.
 
 1. Recall and false alarms of medium/high flags on ``scanproof synth --plant`` documents, per level
    (fixed seeds; pages are OCR'd once and kept in ``--work``, outside the repository).
@@ -32,8 +32,9 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline import ingest, ocr, preprocess
-from pipeline.align import align, find_divergences, normalize
+from pipeline.align import align, normalize
 from pipeline.config import Config
+from pipeline.divergence import find_divergences
 from pipeline.model import Flag, OcrPage, Severity, Transcript
 from pipeline.synth import make_document
 from pipeline.synth.corpus import sentence
@@ -59,7 +60,7 @@ def ocr_document(folder: Path, seed: int, level: str, plant: int) -> Path:
     pages = []
     for n, source in enumerate(ingest.discover_pages([p.image for p in doc.pages]), start=1):
         page = ingest.load_page(source, n, config.ingest)
-        pages.append(ocr.read_page(page, preprocess.preprocess(page, config.preprocess), config.ocr))
+        pages.append(ocr.recognize(page, preprocess.preprocess(page, config.preprocess), config.ocr))
     done.write_bytes(pickle.dumps(pages))
     return folder
 
@@ -111,8 +112,8 @@ def score_document(folder: Path) -> dict:
     pages: list[OcrPage] = pickle.loads((folder / "ocr.pkl").read_bytes())
     transcript = read_transcript(folder / "transcript.md")
     key = json.loads((folder / "answer-key.json").read_text(encoding="utf-8"))
-    config = Config().align
-    every = find_divergences(align(pages, transcript, config), config)
+    config = Config()
+    every = find_divergences(align(pages, transcript, config.align), config.divergence)
     flags = [f for f in every if f.severity in (Severity.HIGH, Severity.MEDIUM)]
     errors = [e for e in key["errors"] if e["section"] == "original" and e["kind"] in SCAN_KINDS]
     # A flag on a planted error of another kind (a handwritten note left out, which the layout
@@ -191,12 +192,12 @@ def long_document(folders: list[Path], n_pages: int) -> tuple[list[OcrPage], Tra
 
 def speed_part(work: Path, level: str) -> dict:
     folders = sorted((work / level).glob("seed-*"))
-    config = Config().align
+    config = Config()
     out = {}
     for n in (1, 10, 100):
         pages, transcript = long_document(folders, n)
         t0 = time.perf_counter()
-        flags = find_divergences(align(pages, transcript, config), config)
+        flags = find_divergences(align(pages, transcript, config.align), config.divergence)
         out[f"{n} pages"] = {"seconds": round(time.perf_counter() - t0, 3), "flags": len(flags),
                              "transcript_chars": len(transcript.original)}
     return out

@@ -8,7 +8,7 @@
    pages whose stamp overlaps typed text, the OCR (``pipeline.preprocess`` + ``pipeline.ocr``) is
    compared with the page's typed text (``pipeline.align.text_metrics``) in both renderings.
 3. Time of ``detect_regions`` (with and without reading the elements) as a ratio to the time of
-   ``preprocess`` + ``read_page`` on the same pages, measured in the same run.
+   ``preprocess`` + ``recognize`` on the same pages, measured in the same run.
 
 Run: ``.venv/bin/python -m bench.layout --seeds 10 --jobs 2 --work /tmp/scanproof-bench-layout``
 (pages are generated once into ``--work`` and reused); ``--first-seed 100`` for a held-out range.
@@ -32,7 +32,7 @@ from pipeline.config import Config
 from pipeline.geometry import iou
 from pipeline.layout import detect_regions
 from pipeline.model import PageImage, PageSource
-from pipeline.ocr import read_page
+from pipeline.ocr import recognize
 from pipeline.preprocess import preprocess
 from pipeline.synth import SynthPage, make_document
 
@@ -83,7 +83,7 @@ def _overlaps_text(page: SynthPage) -> bool:
 def _ocr_text(path: Path, config: Config) -> tuple[str, float]:
     page = load(path)
     start = time.perf_counter()
-    text = read_page(page, preprocess(page, config.preprocess), config.ocr).text
+    text = recognize(page, preprocess(page, config.preprocess), config.ocr).text
     return text, time.perf_counter() - start
 
 
@@ -174,7 +174,7 @@ def main() -> None:
         print_cer(cer_rows)
     if cer_rows:
         ocr = np.array([r[5] for r in cer_rows])
-        print(f"detect_regions / (preprocess + read_page): {np.median([r[6] for r in cer_rows] / ocr):.2f} "
+        print(f"detect_regions / (preprocess + recognize): {np.median([r[6] for r in cer_rows] / ocr):.2f} "
               f"without reading the elements, {np.median([r[7] for r in cer_rows] / ocr):.2f} with "
               f"(median over {len(cer_rows)} pages)")
 

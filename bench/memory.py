@@ -62,7 +62,7 @@ def measure(path: Path, stages: list[str]) -> dict[str, float]:
         pre = preprocess.preprocess(page, config.preprocess)
         out["preprocess_peak_mib"] = _rss_mib()
         if "ocr" in stages:
-            ocr.read_page(page, pre, config.ocr)
+            ocr.recognize(page, pre, config.ocr)
             out["ocr_peak_mib"] = _rss_mib()
             out["tesseract_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     out["seconds"] = time.perf_counter() - start

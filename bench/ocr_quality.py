@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.config import OcrConfig, PreprocessConfig
 from pipeline.model import OcrPage, PageImage, PageSource
-from pipeline.ocr import read_page, tesseract
+from pipeline.ocr import recognize, tesseract
 from pipeline.ocr.reading import parse_tsv
 from pipeline.preprocess import preprocess
 from pipeline.preprocess.deskew import rotate
@@ -158,7 +158,7 @@ def read_item(item: Item, variants: Sequence[str]) -> list[Reading]:
         else:
             pre = preprocess(page, config)
             t1 = time.perf_counter()
-            text = read_page(page, pre, ocr_config).text
+            text = recognize(page, pre, ocr_config).text
         t2 = time.perf_counter()
         errors, komi = count_errors(reference, normalize(text))
         out.append(Reading(item.set, item.index, name, errors, komi, len(reference), komi_chars,

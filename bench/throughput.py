@@ -143,7 +143,7 @@ def main() -> None:
         for r in range(args.rounds):
             bare.append(bare_tesseract(images, args.jobs))
             local.append(scanproof_run(scans, transcripts, root / f"local{r}", "--no-cache", *jobs))
-        dask = scanproof_run(scans, transcripts, root / "dask", "--no-cache", "--engine", "dask", *jobs)
+        dask = scanproof_run(scans, transcripts, root / "dask", "--no-cache", "--executor", "dask", *jobs)
         first = scanproof_run(scans, transcripts, root / "cached", *jobs)
         again = scanproof_run(scans, transcripts, root / "cached", *jobs)
         edited = transcripts / "doc0.md"
@@ -152,7 +152,7 @@ def main() -> None:
         edited.write_text(text, encoding="utf-8")
         after_edit = scanproof_run(scans, transcripts, root / "cached", *jobs)
         killed_local = kill_test(scans, transcripts, root / "kill-local", n, *jobs)
-        killed_dask = kill_test(scans, transcripts, root / "kill-dask", n, "--engine", "dask", *jobs)
+        killed_dask = kill_test(scans, transcripts, root / "kill-dask", n, "--executor", "dask", *jobs)
 
     bare_wall, bare_cpu = sum(b[0] for b in bare), sum(b[1] for b in bare)
     local_wall, local_cpu = sum(r[0] for r in local), sum(r[1] for r in local)
@@ -165,7 +165,7 @@ def main() -> None:
     print(f"| `scanproof run`, local pool, no cache, all rounds (per round: {rounds}) | {local_wall:.1f} | "
           f"{local_wall / bare_wall:.2f} × bare | {local_cpu:.1f} | {local_cpu / bare_cpu:.2f} × bare | ≤ 1.25 |")
     mean_local = local_wall / args.rounds
-    print(f"| `scanproof run --engine dask`, no cache | {dask[0]:.1f} | {dask[0] / mean_local:.2f} × local | "
+    print(f"| `scanproof run --executor dask`, no cache | {dask[0]:.1f} | {dask[0] / mean_local:.2f} × local | "
           f"{dask[1]:.1f} | | ≤ 1.3 |")
     print(f"| cached re-run (first run {first[0]:.1f} s) | {again[0]:.1f} | {again[0] / first[0]:.3f} × first | "
           f"{again[1]:.1f} | | ≤ 0.05 |")

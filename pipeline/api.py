@@ -32,7 +32,8 @@ from pipeline.errors import (
     ScanproofError,
     ScanproofWarning,
 )
-from pipeline.executor import TaskOutcome, run_tasks
+from pipeline.executor import TaskOutcome, limit_ocr_threads, run_tasks
+from pipeline.lang.script import CYRILLIC, LATIN, letters_by_script, ocr_scripts
 from pipeline.model import (
     DocumentReport,
     Metrics,
@@ -46,7 +47,6 @@ from pipeline.report import (
     IndexRow,
     ReportFiles,
     report_folder,
-    require_export_formats,
     require_outside,
     require_report_folder,
     write_index,
@@ -178,6 +178,7 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
     """OCR one image after preprocessing (``scanproof ocr``)."""
     config = config or Config()
     ocr.require_tesseract(config.ocr.lang)
+    limit_ocr_threads()
     sources = ingest.discover_pages([path])
     if not sources:
         raise InputFileError(f"{path}: not an image file; give a PNG, JPEG, TIFF or PDF")
@@ -229,7 +230,6 @@ def _run_documents(
     With ``single`` the first document error is raised instead of recorded.
     """
     ocr.require_tesseract(config.ocr.lang)
-    require_export_formats(config.report.exports)
     if config.run.cache and config.run.cache_dir is None:
         config = replace(config, run=replace(config.run, cache_dir=str(out_dir / ".cache")))
     engine = ocr.engine_fingerprint(config.ocr.lang)
@@ -342,23 +342,18 @@ def _read_pages(
         yield outcome, False
 
 
-#: Tesseract languages written in Cyrillic; every other language we may be given is read as Latin.
-_CYRILLIC_LANGS = frozenset({"rus", "ukr", "bel", "bul", "srp", "mkd", "kaz", "kir", "tgk", "mon", "uzb_cyrl"})
-
-
 def require_ocr_script(transcript_: Transcript, lang: str) -> None:
     """Refuse a transcription whose original is in a script the OCR language cannot read.
 
     Comparing Latin-script OCR with a Cyrillic transcription (or the reverse) would flag every word.
     """
-    cyrillic = sum(1 for c in transcript_.original if "\u0400" <= c <= "\u04ff")
-    latin = sum(1 for c in transcript_.original if c.isascii() and c.isalpha())
-    reads_cyrillic = any(part in _CYRILLIC_LANGS for part in lang.split("+"))
-    reads_latin = any(part not in _CYRILLIC_LANGS for part in lang.split("+"))
-    if cyrillic > 2 * latin and not reads_cyrillic:
+    letters = letters_by_script(transcript_.original)
+    cyrillic, latin = letters[CYRILLIC], letters[LATIN]
+    reads = ocr_scripts(lang)
+    if cyrillic > 2 * latin and CYRILLIC not in reads:
         raise InputFileError(f"{transcript_.source}: the original text is in Cyrillic but the OCR language is "
                              f"{lang}; pass --lang rus (or the document's language)")
-    if latin > 2 * cyrillic and not reads_latin:
+    if latin > 2 * cyrillic and LATIN not in reads:
         raise InputFileError(f"{transcript_.source}: the original text is in Latin script but the OCR language "
                              f"is {lang}; pass --lang with the document's language, e.g. --lang deu "
                              "(apt-get install tesseract-ocr-deu)")

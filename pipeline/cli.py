@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipeline import api
-from pipeline.config import Config, IngestConfig, OcrConfig, RunConfig
+from pipeline.config import EXECUTORS, EXPORT_FORMATS, Config, IngestConfig, OcrConfig, RunConfig
 from pipeline.errors import (
     ExitCode,
     OutputError,
@@ -76,10 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         g = p.add_argument_group("scheduling and cache")
         g.add_argument("-j", "--jobs", type=int, default=RunConfig.jobs,
                        help="worker processes for OCR (default: one per CPU core)")
-        g.add_argument("--engine", choices=("local", "dask"), default=RunConfig.engine,
+        g.add_argument("--executor", "--engine", choices=EXECUTORS, default=RunConfig.executor,
                        help="local process pool (default) or Dask distributed")
         g.add_argument("--scheduler", metavar="ADDRESS",
-                       help="use an existing Dask scheduler, e.g. tcp://HOST:8786 (implies --engine dask)")
+                       help="use an existing Dask scheduler, e.g. tcp://HOST:8786 (implies --executor dask)")
         g.add_argument("--ship-images", action="store_true",
                        help="send page images to the workers (Dask workers without the scans' storage)")
         g.add_argument("--cache", metavar="DIR", help="page-reading cache (default: OUT/.cache)")
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--progress-log", type=Path, metavar="FILE",
                        help="append one JSON line per page read, for unattended runs")
         p.add_argument("--export", default="", metavar="FORMATS",
-                       help="also export the OCR result, comma-separated: page-xml, alto, hocr")
+                       help=f"also export the OCR result, comma-separated: {', '.join(EXPORT_FORMATS)}")
         return with_reading(p)
 
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -196,7 +196,7 @@ def _one_line(message: str) -> str:
 def _run_config(args: argparse.Namespace) -> RunConfig:
     return RunConfig(
         jobs=args.jobs,
-        engine="dask" if args.scheduler else args.engine,
+        executor="dask" if args.scheduler else args.executor,
         scheduler=args.scheduler,
         cache=not args.no_cache,
         cache_dir=args.cache,
@@ -207,10 +207,8 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
 def _dispatch(args: argparse.Namespace) -> int:
     config = Config()
     if hasattr(args, "lang"):
-        element_timeout = min(args.page_timeout, config.layout.ocr_timeout_s)
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
-                         ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout),
-                         layout=replace(config.layout, ocr_timeout_s=element_timeout))
+                         ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout))
     if hasattr(args, "jobs"):
         exports = tuple(f.strip() for f in args.export.split(",") if f.strip())
         config = replace(config, run=_run_config(args), report=replace(config.report, exports=exports))

@@ -1,12 +1,46 @@
 """All settings of a scanproof run, in one place, with their defaults and why.
 
 ``Config()`` is the default run. Each stage reads only its own section; the sections are frozen
-dataclasses so that a config can key a cache and travel to worker processes.
+dataclasses so that a config can key a cache and travel to worker processes. A section checks its
+values when it is made (``BadArgumentsError`` naming the setting), so that a mistyped name or an
+impossible number fails at once, not minutes into a run.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+
+from pipeline.errors import BadArgumentsError
+
+#: Binarization methods (``PreprocessConfig.binarize``, ``extra_binarizations``), besides ``none``
+#: (the grayscale page, binarized by Tesseract itself).
+BINARIZATIONS = ("otsu", "sauvola", "wolf")
+#: Exports of the OCR result (``ReportConfig.exports``).
+EXPORT_FORMATS = ("page-xml", "alto", "hocr")
+#: Encodings of the report's page images (``ReportConfig.image_format``).
+IMAGE_FORMATS = ("webp", "jpeg")
+#: Where page tasks run (``RunConfig.executor``).
+EXECUTORS = ("local", "dask")
+
+
+def _require_positive(section: object, *names: str) -> None:
+    for name in names:
+        value = getattr(section, name)
+        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+            raise BadArgumentsError(f"{type(section).__name__}.{name} = {value!r}: give a finite number above 0")
+
+
+def _require_one_of(section: object, name: str, allowed: Collection[object]) -> None:
+    _require_all_of(section, name, [getattr(section, name)], allowed)
+
+
+def _require_all_of(section: object, name: str, values: Iterable[object], allowed: Collection[object]) -> None:
+    for value in values:
+        if value not in allowed:
+            shown = ", ".join(map(str, allowed)) if len(allowed) < 20 else f"{min(allowed)}–{max(allowed)}"
+            raise BadArgumentsError(f"{type(section).__name__}.{name}: unknown value {value!r}; use one of {shown}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +69,9 @@ class IngestConfig:
     x_height_in: float = 0.088
     #: Highest resolution a PDF page is rendered at (dpi), whatever the scan inside it has.
     pdf_max_dpi: float = 600.0
+
+    def __post_init__(self) -> None:
+        _require_positive(self, "default_dpi", "max_pixels", "min_side_px", "min_dpi", "max_dpi", "pdf_max_dpi")
 
 
 @dataclass(frozen=True)
@@ -110,6 +147,11 @@ class PreprocessConfig:
     #: Each costs one more OCR of the page, so none by default.
     extra_binarizations: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _require_one_of(self, "binarize", ("none", *BINARIZATIONS))
+        _require_all_of(self, "extra_binarizations", self.extra_binarizations, ("none", *BINARIZATIONS))
+        _require_positive(self, "window_mm", "target_glyph_px", "max_megapixels")
+
 
 @dataclass(frozen=True)
 class OcrConfig:
@@ -121,12 +163,28 @@ class OcrConfig:
     psm: int = 3
     #: Seconds before a hung Tesseract is killed and the page is marked failed.
     timeout_s: float = 300.0
+    #: Seconds before Tesseract reading one stamp or note crop is given up (the element keeps no
+    #: text); never more than ``timeout_s`` (``element_limit_s``).
+    element_timeout_s: float = 30.0
+    #: Seconds allowed for Tesseract's orientation detection on one page
+    #: (``PreprocessConfig.orientation``).
+    orientation_timeout_s: float = 60.0
     #: Tesseract's own binarization, used when preprocessing hands it a grayscale image
     #: (``PreprocessConfig.binarize="none"``): 0 Otsu, 1 Leptonica's adaptive Otsu, 2 Sauvola.
     thresholding_method: int = 0
     #: Keep, per character, the alternatives Tesseract's recogniser weighed (``OcrWord.alternatives``;
     #: its ``lstm_choice_mode=2``). Same text, about 1.3× the OCR time.
     char_alternatives: bool = False
+
+    def __post_init__(self) -> None:
+        _require_positive(self, "timeout_s", "element_timeout_s", "orientation_timeout_s")
+        _require_one_of(self, "psm", range(14))
+        _require_one_of(self, "thresholding_method", (0, 1, 2))
+
+    @property
+    def element_limit_s(self) -> float:
+        """Seconds allowed for one element crop: a page's time limit bounds its elements' too."""
+        return min(self.element_timeout_s, self.timeout_s)
 
 
 @dataclass(frozen=True)
@@ -142,6 +200,19 @@ class AlignConfig:
     #: Anchors out of the main order, in a row and agreeing with each other, that make a block read
     #: in another order (a header column, a marginal note) rather than a chance coincidence.
     moved_block_min_anchors: int = 2
+    #: A word the OCR read as a word form counts as read clearly (for text only the scan has) from
+    #: ``DivergenceConfig.confidence_pivot``, or on a faint page from the confidence that this
+    #: fraction of the page's words fall below, if that is lower: there, most correct words have a
+    #: low confidence.
+    page_confidence_quantile: float = 0.25
+    #: Rows of the character confusion table kept in ``Metrics.confusions``.
+    max_confusions: int = 20
+
+
+@dataclass(frozen=True)
+class DivergenceConfig:
+    """Telling transcription errors from OCR noise among the differences (``pipeline.divergence``)."""
+
     #: A character substitution, insertion or deletion seen at least this many *other* times in the
     #: document is this OCR's habit (e.g. ``д``→``л``), hence noise.
     habit_min_count: int = 2
@@ -152,20 +223,14 @@ class AlignConfig:
     #: The lowest the confidence evidence goes (in units of its full weight; -1.5 otherwise) where the
     #: OCR reads one digit for another and that is no habit of it in this document.
     digit_confidence_floor: float = -0.5
-    #: A word the OCR read as a word form counts as read clearly (for text only the scan has) from
-    #: ``confidence_pivot``, or on a faint page from the confidence that this fraction of the page's
-    #: words fall below, if that is lower: there, most correct words have a low confidence.
-    page_confidence_quantile: float = 0.25
-    #: … and a word form of this many letters at least (or a word one letter from one) counts as
-    #: read clearly at any confidence: OCR noise does not make up a long dictionary word.
+    #: A word form the OCR read of this many letters at least (or a word one letter from one) counts
+    #: as read clearly at any confidence: OCR noise does not make up a long dictionary word.
     omission_long_word: int = 8
     #: Score (0–1) from which a divergence is high / medium / low severity; below ``low`` it is info.
     high_score: float = 0.85
     medium_score: float = 0.65
     low_score: float = 0.35
-    #: Rows of the character confusion table kept in ``Metrics.confusions``.
-    max_confusions: int = 20
-    # Weights of the classifier's evidence (``pipeline.align.classify``), in log-odds that the
+    # Weights of the classifier's evidence (``pipeline.divergence``), in log-odds that the
     # transcription is wrong. They were set on synthetic documents with planted errors
     # (``bench/divergence.py``, one seed range, checked on another) and are general: none refers to a
     # particular document.
@@ -385,14 +450,30 @@ class LayoutConfig:
     marginal_max_mm: float = 16.0
     #: Ink taller than this many typed-glyph heights is not typewriting (greyscale detection).
     untyped_height_ratio: float = 2.2
+    #: Neighbourhood of the local ink threshold (mm): several typed lines, less than a lighting change.
+    local_block_mm: float = 12.0
+    #: Largest ring stamp looked for (radius, mm); official round seals are at most 50 mm across.
+    ring_max_mm: float = 30.0
+    #: Share of a side (0–1) that counts it as whole, for a frame cut out of pen strokes.
+    cut_side_min: float = 0.85
     #: A signature is one row of ink whose largest connected stroke holds at least this share.
     signature_largest_share: float = 0.3
     #: Read stamps and handwriting with Tesseract (small crops; stamps in 4 orientations × angles).
     read_elements: bool = True
+    #: Resolution elements are read at (dpi): stamp and note letters are 3–8 mm high, and 200 dpi
+    #: reads them as well as 300 in half the time.
+    read_dpi: float = 200.0
+    #: Margin of paper kept round an element when it is cropped for reading (mm).
+    read_margin_mm: float = 2.0
     #: Small rotations (degrees) tried on stamps in each of the four orientations.
     stamp_angles_deg: tuple[float, ...] = (-12.0, 0.0, 12.0)
-    #: Seconds before Tesseract reading one element is given up (the element keeps no text).
-    ocr_timeout_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class MarkupConfig:
+    """Matching the elements found on the scan to the transcription's editorial markup
+    (``pipeline.markup``)."""
+
     #: A region and a markup item whose texts are at least this similar (0–1) are matched by text.
     text_match_min: float = 0.6
     #: Largest distance in reading order (0–1 of the document) for matching a handwritten note or a
@@ -413,8 +494,14 @@ class ReportConfig:
     #: Longest side of a stored page image, in pixels; larger scans are scaled down (boxes keep
     #: input-pixel coordinates, the viewer scales them). 2400 px is A4 at about 200 dpi.
     max_image_side: int = 2400
-    #: Exports of the OCR result written beside the report: any of ``page-xml``, ``alto``, ``hocr``.
+    #: Exports of the OCR result written beside the report: any of ``EXPORT_FORMATS``.
     exports: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _require_one_of(self, "image_format", IMAGE_FORMATS)
+        _require_one_of(self, "image_quality", range(1, 96))
+        _require_positive(self, "max_image_side")
+        _require_all_of(self, "exports", self.exports, EXPORT_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -423,8 +510,9 @@ class RunConfig:
 
     #: Worker processes for OCR; 0 means one per CPU core.
     jobs: int = 0
-    #: ``local`` (a process pool, nothing to start) or ``dask`` (Dask distributed).
-    engine: str = "local"
+    #: Where page tasks run: ``local`` (a process pool, nothing to start) or ``dask`` (Dask
+    #: distributed). Not the OCR engine (``ocr.engine_fingerprint``).
+    executor: str = "local"
     #: Address of an existing Dask scheduler (``tcp://HOST:8786``); None starts a LocalCluster.
     scheduler: str | None = None
     #: Keep page readings between runs; a re-run after a transcript edit then skips the OCR.
@@ -435,6 +523,11 @@ class RunConfig:
     #: by default tasks carry paths, for workers on shared storage.
     ship_images: bool = False
 
+    def __post_init__(self) -> None:
+        _require_one_of(self, "executor", EXECUTORS)
+        if not isinstance(self.jobs, int) or self.jobs < 0:
+            raise BadArgumentsError(f"RunConfig.jobs = {self.jobs!r}: give a whole number, 0 for one per core")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -444,7 +537,9 @@ class Config:
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
+    divergence: DivergenceConfig = field(default_factory=DivergenceConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)
+    markup: MarkupConfig = field(default_factory=MarkupConfig)
     run: RunConfig = field(default_factory=RunConfig)
     report: ReportConfig = field(default_factory=ReportConfig)

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 
 from pipeline import align as align_stage
 from pipeline import checks as checks_stage
-from pipeline import layout
 from pipeline.config import Config
+from pipeline.divergence import find_divergences
+from pipeline.markup import match_markup
 from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetrics, PageResult, Severity, Transcript
 
 #: The sections of ``Config`` that shape a document's analysis (and so its cache key).
-SETTINGS = ("align", "checks", "layout")
+SETTINGS = ("align", "divergence", "checks", "markup")
 
 
 def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:
@@ -29,10 +30,10 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
     read = [p.ocr for p in pages if p.ocr.failed is None]
     if read:
         alignment = align_stage.align(read, transcript_, config.align)
-        flags += align_stage.find_divergences(alignment, config.align)
+        flags += find_divergences(alignment, config.divergence)
         metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines
         regions = [(p.ocr.index, r) for p in pages for r in p.regions]
-        flags += layout.match_markup(regions, transcript_, config.layout)
+        flags += match_markup(regions, transcript_, config.markup)
     flags += [
         Flag("page_failed", Severity.HIGH, f"Page {p.ocr.index} could not be read: {p.ocr.failed}",
              page=p.ocr.index)

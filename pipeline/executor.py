@@ -38,14 +38,19 @@ class WorkerDied(RuntimeError):
     """A task's worker process died (killed, out of memory, crashed) on every try."""
 
 
-def _limit_threads() -> None:
-    # Tesseract's OpenMP asks for 4 threads per process; on 2 cores one thread per worker is
-    # five times faster (FACTS.md).
+def limit_ocr_threads() -> None:
+    """One OpenMP thread per Tesseract run started from this process.
+
+    Debian's Tesseract is built with OpenMP and asks for 4 threads; on a 2-core machine running a
+    page per core that thrashes (5× slower, FACTS.md). pytesseract hands ``os.environ`` to its
+    child, so the setting must be in this process's environment; it is made where a process is
+    set up to read pages (each worker, a remote Dask worker, or this process), never per page.
+    """
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
 def _init_worker() -> None:
-    _limit_threads()
+    limit_ocr_threads()
     # Ctrl-C reaches the whole process group; the parent alone handles it (exit 130), so that
     # workers do not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -95,17 +100,17 @@ def run_tasks(
 ) -> Iterator[TaskOutcome[K]]:
     """Run ``fn(*args)`` for each ``(key, args)`` and yield outcomes as they complete.
 
-    ``fn`` and its arguments must pickle. The engine is ``config.engine``: ``local`` runs
+    ``fn`` and its arguments must pickle. The executor is ``config.executor``: ``local`` runs
     ``config.jobs`` worker processes (0 = one per core; 1 runs in this process, which keeps
     tracebacks simple for ``--debug`` and tests); ``dask`` runs on ``config.scheduler`` or on a
     LocalCluster of that many workers.
     """
-    if config.engine == "dask":
+    if config.executor == "dask":
         yield from _run_dask(fn, dict(tasks), worker_count(config.jobs), config.scheduler)
-    elif config.engine == "local":
+    elif config.executor == "local":
         yield from _run_local(fn, dict(tasks), worker_count(config.jobs))
     else:
-        raise BadArgumentsError(f"unknown engine {config.engine!r}; use 'local' or 'dask'")
+        raise BadArgumentsError(f"unknown executor {config.executor!r}; use 'local' or 'dask'")
 
 
 def _run_local(
@@ -115,7 +120,7 @@ def _run_local(
     if it dies again, the remaining tasks run one per fresh worker, so that only the task that
     kills its worker is given up."""
     if workers == 1:
-        _limit_threads()
+        limit_ocr_threads()
         for key, args in pending.items():
             try:
                 yield TaskOutcome(key, fn(*args))
@@ -171,7 +176,7 @@ def _run_dask(
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
             client = stack.enter_context(Client(cluster))
-        client.run(_limit_threads)
+        client.run(limit_ocr_threads)
         ahead = 2 * max(workers, len(client.scheduler_info().get("workers", {})))
         todo = iter(list(pending.items()))
         futures: dict[Any, K] = {}

@@ -7,6 +7,7 @@ reading is cached on those (``pipeline.cache``).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from pipeline import ingest, layout, ocr, preprocess
@@ -29,9 +30,10 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     page = ingest.load_page(source, index, config.ingest)
     preview = encode_pixels(page.pixels, config.report)
     try:
-        regions = tuple(layout.detect_regions(page, config.layout, config.ocr.lang))
-        pre = preprocess.preprocess(page, config.preprocess)
-        ocr_page = ocr.read_page(page, pre, config.ocr)
+        regions = tuple(layout.detect_regions(page, config.layout, config.ocr))
+        orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s)
+        pre = preprocess.preprocess(page, config.preprocess, orient)
+        ocr_page = ocr.recognize(page, pre, config.ocr)
     except TesseractFailedError as err:
         failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message)
         return PageResult(failed, (), preview)

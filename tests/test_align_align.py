@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import align, find_divergences
+from pipeline.align import align
 from pipeline.align.anchors import chain_anchors, longest_chain, moved_blocks
 from pipeline.align.metrics import distance
-from pipeline.config import AlignConfig
+from pipeline.config import AlignConfig, DivergenceConfig
+from pipeline.divergence import find_divergences
 from pipeline.model import OcrPage, OcrWord, Severity
 from pipeline.transcript import parse_transcript
 
@@ -89,7 +90,7 @@ def test_dropped_line_and_doubled_word_are_located():
     extra = "Посол передал приветствие товарищам из министерства"
     ocr_lines = lines[:body] + [extra] + lines[body:]
     al = align([_page(ocr_lines)], tr, CONFIG)
-    flags = find_divergences(al, CONFIG)
+    flags = find_divergences(al, DivergenceConfig())
     omission = next(f for f in flags if f.kind == "omission")
     assert omission.scan_text == extra
     assert omission.severity in (Severity.HIGH, Severity.MEDIUM)

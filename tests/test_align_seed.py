@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import ingest, ocr, preprocess
-from pipeline.align import align, find_divergences
+from pipeline.align import align
 from pipeline.config import Config
+from pipeline.divergence import find_divergences
 from pipeline.model import Severity
 from pipeline.transcript import read_transcript
 
@@ -34,9 +35,9 @@ def flags():
     pages = []
     for n, source in enumerate(ingest.discover_pages([ROOT / "scans" / "117066"]), start=1):
         image = ingest.load_page(source, n, config.ingest)
-        pages.append(ocr.read_page(image, preprocess.preprocess(image, config.preprocess), config.ocr))
+        pages.append(ocr.recognize(image, preprocess.preprocess(image, config.preprocess), config.ocr))
     transcript = read_transcript(ROOT / "transcripts" / "117066.md")
-    return find_divergences(align(pages, transcript, config.align), config.align)
+    return find_divergences(align(pages, transcript, config.align), config.divergence)
 
 
 def _key(text: str) -> str:

@@ -7,7 +7,6 @@ import pytest
 from pipeline.checks.names import (
     common_english,
     glossed,
-    is_name_like,
     lemmas,
     match_word,
     rendering_cost,
@@ -16,6 +15,7 @@ from pipeline.checks.names import (
 from pipeline.checks.numbers import find_numbers
 from pipeline.config import ChecksConfig
 from pipeline.errors import MissingDependencyError
+from pipeline.lang.proper_names import is_name_like
 
 SCHEMES = ChecksConfig().translit_schemes
 ACCEPT = ChecksConfig().name_accept

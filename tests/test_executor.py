@@ -58,7 +58,7 @@ def outcomes(fn, args, config):
     return {o.key: o for o in run_tasks(fn, [(a[0], a) for a in args], config)}
 
 
-ENGINES = [RunConfig(jobs=1), RunConfig(jobs=2), RunConfig(jobs=2, engine="dask")]
+ENGINES = [RunConfig(jobs=1), RunConfig(jobs=2), RunConfig(jobs=2, executor="dask")]
 
 
 @pytest.mark.parametrize("config", ENGINES, ids=["inline", "pool", "dask"])

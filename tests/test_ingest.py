@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +238,35 @@ def test_damaged_images_raise_only_typed_errors(fmt, flips, cut):
                 assert page.pixels.dtype == np.uint8 and page.pixels.ndim == 3
         except InputFileError as err:
             assert str(err).startswith(str(path)) and "\n" not in str(err)
+
+
+def test_decoding_in_threads_leaves_stderr_alone_and_quiet(tmp_path, capfd):
+    """Damaged LZW TIFFs decoded on four threads at once: libtiff's C complaints never reach
+    stderr, and what the rest of the process writes to stderr meanwhile is all there (the old
+    way, file descriptor 2 sent to /dev/null around each decode, lost it, and restored the wrong
+    descriptor when two threads overlapped)."""
+    pixels = (np.random.default_rng(0).random((400, 400)) * 255).astype("uint8")
+    path = tmp_path / "damaged.tif"
+    Image.fromarray(pixels).save(path, compression="tiff_lzw")
+    data = bytearray(path.read_bytes())
+    for i in range(200, len(data) - 400, 7):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    refusals = []
+
+    def decode() -> None:
+        for _ in range(10):
+            with pytest.raises(InputFileError) as err:
+                load_page(PageSource(path), 1, IngestConfig())
+            refusals.append(err.value.message)
+
+    threads = [threading.Thread(target=decode) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for i in range(200):
+        os.write(2, f"marker {i}\n".encode())
+    for thread in threads:
+        thread.join()
+    err = capfd.readouterr().err
+    assert err.splitlines() == [f"marker {i}" for i in range(200)]
+    assert len(refusals) == 40 and all("the image is damaged" in m for m in refusals)

@@ -14,12 +14,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.config import LayoutConfig
+from pipeline.config import LayoutConfig, MarkupConfig
 from pipeline.geometry import iou
-from pipeline.layout import detect_regions, match_markup
-from pipeline.layout.detect import edge_strip, two_hues
+from pipeline.layout import detect_regions
+from pipeline.layout.elements import edge_strip
 from pipeline.layout.glossary import lookup
 from pipeline.layout.shapes import frame_coverage, ring_coverage, ring_fit, slant_deg
+from pipeline.layout.split import two_hues
+from pipeline.markup import match_markup
 from pipeline.model import BBox, PageImage, PageSource, Region, Severity
 from pipeline.synth.degrade import LEVELS
 from pipeline.synth.layout import parse_layout
@@ -247,7 +249,7 @@ def test_facsimile_elements_found_where_the_truth_has_them(facsimile: list[tuple
 @pytest.mark.slow
 def test_facsimile_elements_match_the_markup(facsimile: list[tuple[int, Region]]) -> None:
     transcript = parse_transcript(TRANSCRIPT.read_text(encoding="utf-8"), "117066")
-    flags = match_markup(facsimile, transcript, LayoutConfig())
+    flags = match_markup(facsimile, transcript, MarkupConfig())
     assert all(f.severity == Severity.INFO for f in flags), [f.message for f in flags]
     by_kind = sorted(f.kind for f in flags)
     assert by_kind == ["handwriting", "handwriting", "signature", "stamp"]
@@ -263,7 +265,7 @@ def test_removed_note_is_flagged_at_its_place(facsimile: list[tuple[int, Region]
     text = TRANSCRIPT.read_text(encoding="utf-8")
     without = re.sub(r"\*В архив\*\s*\n\*Заведующий\*\s*\n\*Иванов\*\s*\n", "", text)
     assert without != text
-    flags = match_markup(facsimile, parse_transcript(without, "117066"), LayoutConfig())
+    flags = match_markup(facsimile, parse_transcript(without, "117066"), MarkupConfig())
     [flag] = [f for f in flags if f.kind == "untranscribed_handwriting"]
     assert flag.severity == Severity.MEDIUM and flag.page == 1
     [(_, note_box)] = [b for b in _truth_boxes(FACSIMILE / "page-1.xml") if b[1][1] > 3000]
@@ -275,7 +277,7 @@ def test_removed_note_is_flagged_at_its_place(facsimile: list[tuple[int, Region]
 def test_marked_stamp_absent_from_scan_is_flagged(facsimile: list[tuple[int, Region]]) -> None:
     stamp = "[Stamp]: Declassified"
     text = TRANSCRIPT.read_text(encoding="utf-8").replace(stamp, stamp + "\n\n[Stamp]: Top Secret")
-    flags = match_markup(facsimile, parse_transcript(text, "117066"), LayoutConfig())
+    flags = match_markup(facsimile, parse_transcript(text, "117066"), MarkupConfig())
     missing = [f for f in flags if f.kind == "missing_on_scan"]
     assert [f.transcript_text for f in missing] == ["Top Secret"]
     stamp = next(f for f in flags if f.kind == "stamp")

@@ -15,7 +15,7 @@ from typewriter_page import RenderedPage, render, seed_lines
 from pipeline.config import OcrConfig, PreprocessConfig
 from pipeline.errors import MissingDependencyError, TesseractFailedError
 from pipeline.model import OcrPage, PageImage, PageSource
-from pipeline.ocr import read_page, require_tesseract, tesseract, tesseract_version
+from pipeline.ocr import recognize, require_tesseract, tesseract, tesseract_version
 from pipeline.ocr.reading import parse_tsv
 from pipeline.preprocess import preprocess
 from pipeline.synth import make_document
@@ -25,7 +25,7 @@ LINES = seed_lines("Гевара сказал, что он прочитал", 12
 
 def _read(page: RenderedPage, pre_config: PreprocessConfig | None = None) -> OcrPage:
     image = PageImage(1, PageSource(Path("test.png")), page.rgb, 300.0)
-    return read_page(image, preprocess(image, pre_config or PreprocessConfig()), OcrConfig())
+    return recognize(image, preprocess(image, pre_config or PreprocessConfig()), OcrConfig())
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_alternatives_and_extra_passes_on_a_strip() -> None:
     page = render(LINES[:3])
     strip = PageImage(1, PageSource(Path("strip.png")), page.rgb[250:560], 300.0)
     pre = preprocess(strip, PreprocessConfig(extra_binarizations=("none",)))
-    ocr = read_page(strip, pre, OcrConfig(char_alternatives=True, psm=6))
+    ocr = recognize(strip, pre, OcrConfig(char_alternatives=True, psm=6))
     assert len(ocr.words) >= 15
     with_choices = [w for w in ocr.words if w.alternatives]
     assert len(with_choices) >= 0.8 * len(ocr.words)
@@ -124,7 +124,7 @@ def _raw_and_pipeline(image_path: Path, reference: str) -> tuple[float, float]:
     page = PageImage(1, PageSource(image_path), rgb, 300.0)
     raw = OcrPage(1, str(image_path), page.width, page.height, 0.0, tuple(parse_tsv(
         tesseract.run(rgb, lang="rus", dpi=300, psm=3, timeout_s=300)["tsv"])))
-    pipeline = read_page(page, preprocess(page, PreprocessConfig()), OcrConfig())
+    pipeline = recognize(page, preprocess(page, PreprocessConfig()), OcrConfig())
     return _cer(reference, raw.text), _cer(reference, pipeline.text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -14,7 +15,7 @@ from pipeline import geometry
 from pipeline.align import text_metrics
 from pipeline.config import OcrConfig, PreprocessConfig
 from pipeline.model import PageImage, PageSource
-from pipeline.ocr import read_page
+from pipeline.ocr import detect_orientation, recognize
 from pipeline.preprocess import mm_to_px, preprocess
 from pipeline.preprocess.binarize import METHODS, binarize, otsu
 from pipeline.preprocess.deskew import estimate_skew
@@ -227,7 +228,9 @@ def test_page_scanned_sideways_is_turned_upright() -> None:
     page = render(seed_lines("Беседовал сегодня", 24), dpi=150)
     sideways = np.ascontiguousarray(np.rot90(page.rgb))  # a quarter turn counter-clockwise
     labels = np.ascontiguousarray(np.rot90(page.labels))
-    pre = preprocess(_page(sideways, 150.0), PreprocessConfig(orientation=True, binarize="sauvola"))
+    config = PreprocessConfig(orientation=True, binarize="sauvola")
+    assert "orientation:90" not in preprocess(_page(sideways, 150.0), config).steps  # no OCR asked for
+    pre = preprocess(_page(sideways, 150.0), config, partial(detect_orientation, timeout_s=60))
     assert "orientation:90" in pre.steps
     assert pre.pixels.shape[0] > pre.pixels.shape[1]
     h, w = pre.pixels.shape
@@ -275,7 +278,7 @@ def test_typing_under_a_stamp_is_unmixed_not_erased() -> None:
 
     # What Tesseract makes of it (measured CER: 0.28 unmixed, 0.22 without the stamp, 0.375 painted).
     def cer(page: PageImage, preprocessing: PreprocessConfig) -> float:
-        return text_metrics("\n".join(_TYPED), read_page(page, preprocess(page, preprocessing), OcrConfig()).text).cer
+        return text_metrics("\n".join(_TYPED), recognize(page, preprocess(page, preprocessing), OcrConfig()).text).cer
 
     with_stamp = cer(_page(stamped), config)
     assert with_stamp <= cer(_page(clean), config) + 0.08

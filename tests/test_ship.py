@@ -9,11 +9,11 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline import api
 from pipeline.config import Config, RunConfig
 from pipeline.errors import InputFileError
 from pipeline.executor import run_tasks
 from pipeline.model import PageSource
+from pipeline.page import read_page_task
 from tests.conftest import SEED_SCANS
 
 NO_CACHE = replace(Config(), run=RunConfig(cache=False))
@@ -39,7 +39,7 @@ def test_workers_receive_the_bytes_of_shipped_pages(tmp_path, engine):
         pages[i] = tmp_path / f"page-{i}.png"
         pages[i].write_bytes(bytes([i]) * (1000 + i))
     tasks = [(i, (PageSource(p, ship=True),)) for i, p in pages.items()]
-    got = {o.key: o.result for o in run_tasks(shipped_bytes, tasks, RunConfig(jobs=2, engine=engine))}
+    got = {o.key: o.result for o in run_tasks(shipped_bytes, tasks, RunConfig(jobs=2, executor=engine))}
     assert got == {i: p.read_bytes() for i, p in pages.items()}
 
 
@@ -48,7 +48,7 @@ def test_a_shipped_page_is_read_without_its_file(tmp_path):
     shutil.copy(SEED_SCANS / "page-2.png", page)
     source = pickle.loads(pickle.dumps(PageSource(page, ship=True)))
     page.unlink()  # as on a worker that does not share the scans' storage
-    result = api._read_page_task(source, 2, NO_CACHE)
+    result = read_page_task(source, 2, NO_CACHE)
     assert result.ocr.failed is None
     assert result.ocr.image == str(page) and result.ocr.index == 2
     assert len(result.ocr.words) >= 20
@@ -60,5 +60,5 @@ def test_a_shipped_damaged_page_is_named_by_its_own_path(tmp_path):
     source = pickle.loads(pickle.dumps(PageSource(page, ship=True)))
     page.unlink()
     with pytest.raises(InputFileError, match=re.escape(str(page))) as err:
-        api._read_page_task(source, 1, NO_CACHE)
+        read_page_task(source, 1, NO_CACHE)
     assert "scanproof-page-" not in err.value.message

@@ -42,22 +42,6 @@ from pipeline.model import (
 Opcode = tuple[str, int, int, int, int]
 #: Longest sequence of letter/digit runs kept as one key of the translation index.
 _MAX_RUNS = 4
-_ROMAN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
-    "ь": "", "э": "e", "ю": "yu", "я": "ya", "№": "no",
-})
-#: Russian month names (nominative and genitive) as an English translation writes them, so that a
-#: date's key (``7 февраля``: ``7february``) can be looked up in the translation.
-_MONTHS = {
-    f"{stem}{end}": english
-    for stem, english in (("январ", "january"), ("феврал", "february"), ("апрел", "april"), ("июн", "june"),
-                          ("июл", "july"), ("сентябр", "september"), ("октябр", "october"),
-                          ("ноябр", "november"), ("декабр", "december"))
-    for end in ("ь", "я")
-} | {"март": "march", "марта": "march", "май": "may", "мая": "may", "август": "august", "августа": "august"}
-_MONTH_WORD = re.compile(r"(?<!\w)(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?!\w)")
 #: A word with the space after it.
 _UNIT = re.compile(r"[^ ]+ ?| ")
 #: Cost of leaving a word unpaired when pairing the words of a run of differences: two words pair
@@ -194,18 +178,6 @@ def translation_index(translation: str) -> frozenset[str]:
     runs = re.findall(r"[^\W_]+", translation.lower())
     return frozenset("".join(runs[k : k + n])
                      for n in range(1, _MAX_RUNS + 1) for k in range(len(runs) - n + 1))
-
-
-def transliterate(text: str) -> str:
-    """``text`` lower-cased, Cyrillic romanized as English translations of Russian do (BGN/PCGN
-    style: ``щ`` → ``shch``, ``№`` → ``no``; month names in English), letters and digits only."""
-    text = _MONTH_WORD.sub(lambda m: _MONTHS[m.group()], text.lower())
-    return "".join(re.findall(r"[^\W_]+", text.translate(_ROMAN)))
-
-
-def is_month(word: str) -> bool:
-    """Whether ``word`` (any case, trailing marks ignored) is a Russian month name."""
-    return word.lower().strip(".,;:") in _MONTHS
 
 
 # --- building and ordering the OCR text ---------------------------------------------------------

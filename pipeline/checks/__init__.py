@@ -17,9 +17,13 @@ from pipeline.checks.dates import DateMention, Precision, assign_roles, context_
 from pipeline.checks.numbers import find_numbers
 from pipeline.checks.parallel import align_segments, blank_markup, segments
 from pipeline.config import ChecksConfig
+from pipeline.lang.script import CYRILLIC, script_share
 from pipeline.model import Flag, MarkupKind, ParagraphPair, Section, Transcript
 
 __all__ = ["CheckResult", "run_checks"]
+
+#: Least share (0–1) of an original's letters in Cyrillic for the Russian grammar and lexicon to read it.
+_RUSSIAN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,6 @@ def _metadata_dates(transcript: Transcript, context: int) -> tuple[DateMention |
     return (meta[0] if meta else None), (title[-1] if title else None)
 
 
-def _mostly_cyrillic(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum("\u0400" <= ch <= "\u04ff" for ch in letters) >= len(letters) / 2 if letters else False
-
-
 def run_checks(transcript: Transcript, config: ChecksConfig) -> CheckResult:
     """Check a transcription's dates, numbers and names, inside the original and against the translation.
 
@@ -51,7 +50,7 @@ def run_checks(transcript: Transcript, config: ChecksConfig) -> CheckResult:
     """
     original = blank_markup(transcript.original, transcript.markup_in(Section.ORIGINAL))
     translation = blank_markup(transcript.translation, transcript.markup_in(Section.TRANSLATION))
-    if not _mostly_cyrillic(original):
+    if script_share(original, CYRILLIC) < _RUSSIAN_SHARE:
         beads = (
             align_segments(segments(original), segments(translation), config) if translation.strip() else []
         )

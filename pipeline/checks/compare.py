@@ -21,9 +21,6 @@ from pipeline.checks.names import (
     cyrillic_words,
     glossary_words,
     glossed,
-    is_name_like,
-    is_proper_name,
-    latin_key,
     latin_words,
     match_word,
     may_render,
@@ -32,6 +29,8 @@ from pipeline.checks.names import (
 from pipeline.checks.numbers import NumberMention
 from pipeline.checks.parallel import Bead
 from pipeline.config import ChecksConfig
+from pipeline.lang.proper_names import is_name_like, is_rendered_name
+from pipeline.lang.translit import latin_key
 from pipeline.model import Flag, Severity, Span
 
 
@@ -248,7 +247,7 @@ def name_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> list
             if m is None or (m.similarity < config.name_min and not m.corrected):
                 # Not rendered here, even if a neighbour names the same person: only reported if an
                 # English name of this bead is unaccounted for, too.
-                if is_proper_name(w):
+                if is_rendered_name(w):
                     unrendered.append((w, span))
                 continue
             if any(similarity_at_best(w, e, schemes)[0] >= accept

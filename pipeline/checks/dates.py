@@ -18,11 +18,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from pipeline.checks.confusion import Confusion, look_alike_swaps
+from pipeline.lang.months import matched_month, month_alternation
 from pipeline.model import Span
 
 
@@ -82,17 +80,6 @@ def same_date(a: DateMention, b: DateMention) -> bool:
     )
 
 
-@cache
-def _month_patterns() -> dict[str, list[tuple[int, str]]]:
-    data = yaml.safe_load(resources.files(__package__).joinpath("data/months.yaml").read_text("utf-8"))
-    return {lang: [(int(k), v) for k, v in table.items()] for lang, table in data.items()}
-
-
-def _month_alternation(lang: str) -> str:
-    # One named group per month so that the match says which month it was.
-    return "(?:" + "|".join(f"(?P<m{n}>{pat})" for n, pat in _month_patterns()[lang]) + ")"
-
-
 _ROMAN = {
     "I": 1,
     "II": 2,
@@ -123,7 +110,7 @@ _EN_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 @cache
 def _grammar(lang: str) -> tuple[tuple[re.Pattern[str], Precision], ...]:
     """The date patterns of a language, most specific first (a later one never overlaps an earlier)."""
-    month = _month_alternation(lang)
+    month = month_alternation(lang)
     numeric = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})\.(?P<mn>\d{{1,2}})\.{_YEAR}{_NOT_DIGIT_AFTER}" + (
         rf"{_RU_YEAR_WORD}?" if lang == "ru" else ""
     )
@@ -173,10 +160,7 @@ def _month_of(m: re.Match[str]) -> int | None:
         return int(groups["mn"])
     if groups.get("mr"):
         return _ROMAN[groups["mr"].upper()]
-    for name, value in groups.items():
-        if name.startswith("m") and name[1:].isdigit() and value:
-            return int(name[1:])
-    return None
+    return matched_month(m)
 
 
 def _calendar_day(year: int | None, month: int, day: int) -> bool:

@@ -5,84 +5,34 @@ A Russian name reaches an English translation through one of several translitera
 style ``Rokossovsky``) or, for names that came into Russian from Spanish, back to their source
 spelling (Гонсалес → ``Gonzalez``, Хуан → ``Juan``). Rather than generate every spelling, we
 align the Latin word against the Cyrillic one, letting each Cyrillic letter (or letter pair) stand for
-any rendering some scheme gives it: the scheme tables are those shipped by the ``iuliia`` package
-(all its Russian schemes), plus a small table of Spanish and English conventions in
-``data/spanish.yaml`` that no package covers. The cost of the cheapest alignment, in character edits,
-gives the similarity. Inflected forms are reduced to their dictionary lemma with pymorphy3 first
-(Громыко, Косыгиным → Косыгин), and abbreviations are compared letter by letter (ГКЭС ↔ GKES).
+any rendering some scheme gives it (``pipeline.lang.translit.rendering_table``: the Russian schemes
+shipped by the ``iuliia`` package, plus a small table of Spanish and English conventions that no
+package covers). The cost of the cheapest alignment, in character edits, gives the similarity.
+Inflected forms are reduced to their dictionary lemma with pymorphy3 first (Громыко, Косыгиным →
+Косыгин), and abbreviations are compared letter by letter (ГКЭС ↔ GKES).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-import pymorphy3
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from pipeline import lexicon
 from pipeline.checks.confusion import confusion_pairs, look_alike_swaps
 from pipeline.errors import MissingDependencyError
+from pipeline.lang import lexicon
+from pipeline.lang.proper_names import is_name_reading
+from pipeline.lang.translit import latin_key, rendering_table
 
-#: pymorphy3 grammemes that mark a proper name (first name, surname, patronymic, place, organisation).
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 # Hyphenated compounds are taken apart: Нью-Йорк renders as two English words.
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
-_VOWELS = frozenset("аеёиоуыэюя")
-
-
-def latin_key(text: str) -> str:
-    """Lower-case ASCII letters only: accents, apostrophes, primes and separators removed."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
-
-
-
-
-@lru_cache(maxsize=65536)
-def _parses(word: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
-    """The dictionary's four likeliest readings of ``word`` (a name recurs: parse it once)."""
-    return tuple(lexicon.russian().parse(word)[:4])
-
-
-@cache
-def rendering_table(schemes: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    """For each lower-case Cyrillic letter or letter pair, every Latin spelling some scheme gives it.
-
-    ``schemes`` are iuliia scheme names (``bgn_pcgn``, ``ala_lc``, ``gost_779`` …); the Spanish and
-    English conventions of ``data/spanish.yaml`` are always added.
-    """
-    table: dict[str, set[str]] = {}
-
-    def add(unit: str, latin: str) -> None:
-        table.setdefault(unit, set()).add(latin_key(latin))
-
-    iuliia_dir = resources.files("iuliia").joinpath("schemas")
-    for name in schemes:
-        data = json.loads(iuliia_dir.joinpath(f"{name}.json").read_text("utf-8"))
-        for unit, latin in data["mapping"].items():
-            add(unit, latin)
-        # Context rules: prev_mapping "xy" gives y's spelling after x, next_mapping "xy" gives x's
-        # before y; a single-letter key is the word-initial spelling. Endings map whole letter pairs.
-        for unit, latin in (data.get("prev_mapping") or {}).items():
-            add(unit[-1], latin)
-        for unit, latin in (data.get("next_mapping") or {}).items():
-            add(unit[0], latin)
-        for unit, latin in (data.get("ending_mapping") or {}).items():
-            add(unit, latin)
-    extra = yaml.safe_load(resources.files(__package__).joinpath("data/spanish.yaml").read_text("utf-8"))
-    for unit, spellings in extra.items():
-        for latin in spellings:
-            add(unit, latin)
-    return {unit: frozenset(spellings) for unit, spellings in table.items()}
 
 
 def rendering_cost(cyrillic: str, latin: str, schemes: tuple[str, ...]) -> int:
@@ -157,60 +107,19 @@ def lemmas(word: str) -> tuple[str, ...]:
     """
     lower = word.lower()
     out = [lower]
-    parses = _parses(word)
+    parses = lexicon.readings(word)
     # A surname often doubles as a common word's form (Козлов, genitive plural of козёл): when the
     # dictionary offers a name reading, only name readings count.
-    named = [p for p in parses if _NAME_TAGS & set(p.tag.grammemes)]
+    named = [p for p in parses if is_name_reading(p)]
     for parse in named or parses:
         if parse.normal_form not in out:
             out.append(parse.normal_form)
-    if not is_known(word):
+    if not lexicon.is_word_form(word):
         for ending in _CASE_ENDINGS:
             stem = lower[: -len(ending)]
             if lower.endswith(ending) and len(stem) >= 3:
                 out.extend(form for form in (stem, stem + "а") if form not in out)
     return tuple(out)
-
-
-@lru_cache(maxsize=65536)
-def is_known(word: str) -> bool:
-    """True when the Russian dictionary knows ``word`` (any case)."""
-    return bool(lexicon.russian().word_is_known(word.lower()))
-
-
-@lru_cache(maxsize=65536)
-def is_name_like(word: str) -> bool:
-    """True for words an English translation would transliterate rather than translate.
-
-    That is: proper names by the dictionary (first names, surnames, places, organisations),
-    abbreviations (all capitals, or short and unknown to the dictionary, like the initials of an
-    office in a distribution list), and capitalised words the dictionary does not know.
-    """
-    if len(word) < 2:
-        return False
-    known = is_known(word)
-    if word.isupper() and (not known or len(word) <= 5 and not set(word.lower()) & _VOWELS):
-        return True
-    if not known:
-        return word[0].isupper() or len(word) <= 4
-    best = _parses(word)[0]
-    return word[0].isupper() and bool(_NAME_TAGS & set(best.tag.grammemes))
-
-
-#: Grammemes of names a translation always renders: surnames, places, organisations. First names and
-#: patronymics are often cut to initials or dropped.
-_ALWAYS_RENDERED = frozenset({"Surn", "Geox", "Orgn"})
-
-
-def is_proper_name(word: str) -> bool:
-    """True for a surname, place or organisation name, or a capitalised word the dictionary does not
-    know; not for abbreviations (capitals only, up to five letters), first names or patronymics."""
-    if not is_name_like(word) or (word.isupper() and len(word) <= 5):
-        return False
-    if not is_known(word):
-        return True
-    # Any of the likelier readings: Борисов is a surname as well as "Boris's".
-    return any(_ALWAYS_RENDERED & set(p.tag.grammemes) for p in _parses(word))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Stamps, handwritten notes and signatures: found on the scan and matched to the transcription."""
+"""Stamps, handwritten notes and signatures found on the scan, and read (their matching to the
+transcription's markup is ``pipeline.markup``)."""
 
 from pipeline.layout.detect import detect_regions
-from pipeline.layout.match import match_markup
 
-__all__ = ["detect_regions", "match_markup"]
+__all__ = ["detect_regions"]

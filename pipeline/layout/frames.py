@@ -16,11 +16,8 @@ import cv2
 import numpy as np
 
 from pipeline.config import LayoutConfig
-from pipeline.layout.shapes import close_gaps
+from pipeline.layout.shapes import RING_BINS, close_gaps
 from pipeline.model import BBox
-
-#: Directions round a circle sampled for its coverage (5° each).
-_RING_BINS = 72
 
 
 def pale_ink(lightness: np.ndarray, block_px: int, contrast: float) -> np.ndarray:
@@ -215,22 +212,22 @@ def find_rings(mask: np.ndarray, radius_px: tuple[int, int], on_min: float,
         return []
     circles = circles * shrink + (shrink - 1) / 2 * np.array([1.0, 1.0, 0.0])
     h, w = mask.shape
-    gap = round(20 / (360 / _RING_BINS))
+    gap = round(20 / (360 / RING_BINS))
     found = []
     for cx, cy, r in circles[0, :20]:
         x0, y0 = max(0, int(cx - 1.4 * r)), max(0, int(cy - 1.4 * r))
         x1, y1 = min(w, int(cx + 1.4 * r) + 1), min(h, int(cy + 1.4 * r) + 1)
         ys, xs = np.nonzero(mask[y0:y1, x0:x1])
         dist = np.hypot(xs + x0 - cx, ys + y0 - cy)
-        direction = ((np.arctan2(ys + y0 - cy, xs + x0 - cx) + math.pi) / (2 * math.pi) * _RING_BINS
-                     ).astype(int) % _RING_BINS
+        direction = ((np.arctan2(ys + y0 - cy, xs + x0 - cx) + math.pi) / (2 * math.pi) * RING_BINS
+                     ).astype(int) % RING_BINS
         # The reduced transform places the radius to a few pixels: the ring is the radius near it
         # that scores best.
         best = (-1.0, 0.0, 0.0, 0.0)
         for radius in np.arange(0.9 * r, 1.1 * r, 2.0):
-            on = np.zeros(_RING_BINS, dtype=bool)
+            on = np.zeros(RING_BINS, dtype=bool)
             on[direction[np.abs(dist - radius) <= max(2.0, 0.04 * radius)]] = True
-            off = np.zeros(_RING_BINS, dtype=bool)
+            off = np.zeros(RING_BINS, dtype=bool)
             off[direction[(dist >= 1.1 * radius) & (dist <= 1.2 * radius)]] = True
             on_share, off_share = float(close_gaps(on, gap, circular=True).mean()), float(off.mean())
             if on_share - off_share > best[0]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from pipeline.config import LayoutConfig
+from pipeline.config import LayoutConfig, OcrConfig
 from pipeline.errors import TesseractFailedError
 from pipeline.layout.glossary import NAMES_MIN, lookup
 from pipeline.layout.ink import colour_ink_image, mm_to_px
@@ -27,10 +27,6 @@ from pipeline.model import OcrWord, PageImage, Region
 from pipeline.ocr import tesseract
 from pipeline.ocr.reading import parse_tsv
 
-#: Stamp and note letters are 3–8 mm high: 200 dpi reads them as well as 300 and in half the time.
-_READ_DPI = 200.0
-#: Margin of paper kept round an element when it is cropped for reading (mm).
-_MARGIN_MM = 2.0
 #: White space between two images of a reading sheet (mm): more than a line gap of any stamp or
 #: note, so that Tesseract never joins lines of two images.
 _SHEET_GAP_MM = 8.0
@@ -49,11 +45,12 @@ class _Element:
     refine: bool
 
 
-def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig, lang: str) -> list[Region]:
+def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig, ocr: OcrConfig) -> list[Region]:
     """``regions`` with the text Tesseract reads in each and the reading's features added:
     ``ocr_conf`` (0–1), ``glossary_sim`` (0–1) and for stamps ``turn_deg`` (the rotation that read
-    best, degrees counter-clockwise). Signatures are not read. ``lang`` is the Tesseract language of
-    the document (``OcrConfig.lang``): stamps and notes are in the original's language.
+    best, degrees counter-clockwise). Signatures are not read. They are read in the
+    document's Tesseract language (``ocr.lang``: stamps and notes are in the original's language),
+    each within ``ocr.element_limit_s``.
 
     Each element is one Tesseract run (a stamp's four orientations on one sheet); a ring stamp,
     refined at small angles round its best orientation, takes one run more. A Tesseract failure
@@ -62,13 +59,13 @@ def read_regions(page: PageImage, regions: list[Region], config: LayoutConfig, l
     elements = {i: _prepare(page, r, config) for i, r in enumerate(regions) if r.kind != "signature"}
     if not elements:
         return regions
-    dpi = min(page.dpi, _READ_DPI)
+    dpi = min(page.dpi, config.read_dpi)
     try:
-        best = _best_readings(elements, {i: e.turns for i, e in elements.items()}, dpi, config, lang)
+        best = _best_readings(elements, {i: e.turns for i, e in elements.items()}, dpi, config, ocr)
         refine = {i: tuple(best[i][2] + a for a in config.stamp_angles_deg if a != 0)
                   for i, e in elements.items() if e.refine}
         if refine:
-            refined = _best_readings(elements, refine, dpi, config, lang)
+            refined = _best_readings(elements, refine, dpi, config, ocr)
             best.update({i: max(best[i], refined[i], key=_score) for i in refine})
     except TesseractFailedError:
         return regions
@@ -95,12 +92,12 @@ def _prepare(page: PageImage, region: Region, config: LayoutConfig) -> _Element:
 
 
 def _best_readings(elements: dict[int, _Element], turns: dict[int, tuple[float, ...]], dpi: float,
-                   config: LayoutConfig, lang: str) -> dict[int, Reading]:
+                   config: LayoutConfig, ocr: OcrConfig) -> dict[int, Reading]:
     """Each element of ``turns`` read at each of its rotations (one sheet an element); the best
     reading of each (see ``_score``)."""
     best: dict[int, Reading] = {}
     for i, ts in turns.items():
-        texts = read_sheet([rotate(elements[i].image, turn) for turn in ts], dpi, config, lang)
+        texts = read_sheet([rotate(elements[i].image, turn) for turn in ts], dpi, ocr)
         best[i] = max(((text, conf, turn % 360) for turn, (text, conf) in zip(ts, texts, strict=True)), key=_score)
     return best
 
@@ -122,26 +119,26 @@ def element_image(page: PageImage, region: Region, config: LayoutConfig) -> np.n
     Coloured elements keep only their coloured ink (``colour_ink_image``); grey ones are the crop's
     grey levels.
     """
-    margin = mm_to_px(_MARGIN_MM, page.dpi)
+    margin = mm_to_px(config.read_margin_mm, page.dpi)
     x0, y0, x1, y1 = region.bbox
     crop = page.pixels[max(0, y0 - margin):y1 + margin, max(0, x0 - margin):x1 + margin]
     if region.features.get("coloured", 0.0):
         grey = colour_ink_image(crop, config.colour_chroma_min, config.ink_hues_deg)
     else:
         grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-    if page.dpi > _READ_DPI:
-        factor = _READ_DPI / page.dpi
+    if page.dpi > config.read_dpi:
+        factor = config.read_dpi / page.dpi
         return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     return grey
 
 
-def read_sheet(images: list[np.ndarray], dpi: float, config: LayoutConfig, lang: str) -> list[tuple[str, float]]:
+def read_sheet(images: list[np.ndarray], dpi: float, ocr: OcrConfig) -> list[tuple[str, float]]:
     """The text of each of ``images`` (dark on white uint8, all at ``dpi``) and its confidence 0–1
     (the mean word confidence weighted by word length; 0 when nothing is read), from one Tesseract
     run over the images stacked top to bottom. Each image is read as one block of text."""
     if len(images) == 1:
         # Tesseract reads a lone note worse with white space added round it.
-        out = tesseract.run(images[0], lang=lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
+        out = tesseract.run(images[0], lang=ocr.lang, dpi=dpi, psm=6, timeout_s=ocr.element_limit_s)
         return [_text_and_confidence(parse_tsv(out["tsv"]))]
     gap = mm_to_px(_SHEET_GAP_MM, dpi)
     width = max(im.shape[1] for im in images) + 2 * gap
@@ -151,7 +148,7 @@ def read_sheet(images: list[np.ndarray], dpi: float, config: LayoutConfig, lang:
         sheet[top:top + im.shape[0], gap:gap + im.shape[1]] = im
         spans.append((top - gap // 2, top + im.shape[0] + gap // 2))
         top += im.shape[0] + gap
-    out = tesseract.run(sheet, lang=lang, dpi=dpi, psm=6, timeout_s=config.ocr_timeout_s)
+    out = tesseract.run(sheet, lang=ocr.lang, dpi=dpi, psm=6, timeout_s=ocr.element_limit_s)
     words = parse_tsv(out["tsv"])
     return [_text_and_confidence([w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1]) for y0, y1 in spans]
 

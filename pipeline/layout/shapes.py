@@ -10,8 +10,8 @@ import math
 import cv2
 import numpy as np
 
-#: Directions round an element's centre sampled for ring coverage (5° each).
-_RING_BINS = 72
+#: Directions round an element's centre sampled for ring coverage (5° each), here and in ``frames``.
+RING_BINS = 72
 
 
 def ring_coverage(mask: np.ndarray, max_gap_deg: float = 20.0) -> float:
@@ -31,9 +31,9 @@ def ring_coverage(mask: np.ndarray, max_gap_deg: float = 20.0) -> float:
     r = np.hypot(nx, ny)
     band = (r >= 0.84) & (r <= 1.06)
     theta = np.arctan2(ny[band], nx[band])
-    hit = np.zeros(_RING_BINS, dtype=bool)
-    hit[((theta + math.pi) / (2 * math.pi) * _RING_BINS).astype(int) % _RING_BINS] = True
-    return float(close_gaps(hit, round(max_gap_deg / (360 / _RING_BINS)), circular=True).mean())
+    hit = np.zeros(RING_BINS, dtype=bool)
+    hit[((theta + math.pi) / (2 * math.pi) * RING_BINS).astype(int) % RING_BINS] = True
+    return float(close_gaps(hit, round(max_gap_deg / (360 / RING_BINS)), circular=True).mean())
 
 
 def close_gaps(hit: np.ndarray, max_gap: int, circular: bool = False) -> np.ndarray:
@@ -72,12 +72,12 @@ def find_ring(mask: np.ndarray, min_radius: int, max_radius: int,
     best = None
     for cx, cy, r in circles[0, :5]:
         dist = np.hypot(xs - cx, ys - cy)
-        direction = ((np.arctan2(ys - cy, xs - cx) + math.pi) / (2 * math.pi) * _RING_BINS).astype(int) % _RING_BINS
-        on = np.zeros(_RING_BINS, dtype=bool)
+        direction = ((np.arctan2(ys - cy, xs - cx) + math.pi) / (2 * math.pi) * RING_BINS).astype(int) % RING_BINS
+        on = np.zeros(RING_BINS, dtype=bool)
         on[direction[np.abs(dist - r) <= max(2.0, 0.05 * r)]] = True
-        outside = np.zeros(_RING_BINS, dtype=bool)
+        outside = np.zeros(RING_BINS, dtype=bool)
         outside[direction[(dist >= 1.1 * r) & (dist <= 1.2 * r)]] = True
-        on = close_gaps(on, round(max_gap_deg / (360 / _RING_BINS)), circular=True)
+        on = close_gaps(on, round(max_gap_deg / (360 / RING_BINS)), circular=True)
         score = float(on.mean() - outside.mean())
         if best is None or score > best[3]:
             best = (float(cx), float(cy), float(r), score)
@@ -111,8 +111,8 @@ def ring_bands(mask: np.ndarray, coverage_min: float = 0.5, step: float = 0.02) 
     r = np.hypot((xx + 0.5 - w / 2) / (w / 2), (yy + 0.5 - h / 2) / (h / 2))
     band = np.minimum((r / step).astype(int), int(1.2 / step))
     angle = np.arctan2(yy + 0.5 - h / 2, xx + 0.5 - w / 2) + math.pi
-    theta = (angle / (2 * math.pi) * _RING_BINS).astype(int) % _RING_BINS
-    hit = np.zeros((int(1.2 / step) + 1, _RING_BINS), dtype=bool)
+    theta = (angle / (2 * math.pi) * RING_BINS).astype(int) % RING_BINS
+    hit = np.zeros((int(1.2 / step) + 1, RING_BINS), dtype=bool)
     hit[band[mask], theta[mask]] = True
     rings = hit.mean(axis=1) >= coverage_min
     # A printed ring is a few bands thick and wobbles: take the neighbouring bands with it.

@@ -128,7 +128,7 @@ def recognise(image: np.ndarray, dpi: float, config: OcrConfig, alternatives: bo
     return [replace(w, alternatives=choices.get(w.bbox, ())) for w in words]
 
 
-def read_page(page: PageImage, pre: Preprocessed, config: OcrConfig) -> OcrPage:
+def recognize(page: PageImage, pre: Preprocessed, config: OcrConfig) -> OcrPage:
     """OCR ``pre.pixels`` (and each of ``pre.alternates``) with Tesseract; word boxes come back in
     ``page``'s pixels.
 

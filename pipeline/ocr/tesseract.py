@@ -7,7 +7,6 @@ time-out and the mapping of its failures to typed errors are the same for every 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -106,10 +105,6 @@ def run(
     """
     if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
         raise MissingDependencyError(f"tesseract is not installed: {_INSTALL_HINT}")
-    # Debian's Tesseract is built with OpenMP and asks for 4 threads; on a 2-core machine running
-    # a page per core that thrashes (5× slower, FACTS). pytesseract hands os.environ to the child,
-    # and a worker process (local pool, remote Dask worker) need not inherit ours, so set it here.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
     # ``osd`` needs no switch: page segmentation mode 0 writes it.
     settings = {**(variables or {}), **{_OUTPUT_SWITCH[o]: "1" for o in outputs if o in _OUTPUT_SWITCH}}
     config = " ".join(

@@ -8,13 +8,14 @@ steps return the matrix from their output back to their input; their product is
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
 from pipeline import geometry
 from pipeline.config import PreprocessConfig
 from pipeline.model import PageImage, Preprocessed
-from pipeline.ocr.tesseract import detect_orientation
 from pipeline.preprocess.binarize import binarize, otsu
 from pipeline.preprocess.components import ink_components
 from pipeline.preprocess.deskew import estimate_skew, rotate
@@ -24,15 +25,19 @@ from pipeline.preprocess.margins import margin_components, paint_paper
 from pipeline.preprocess.scale import median_glyph_height, rescale
 from pipeline.preprocess.sheet import find_sheet, warp_sheet
 
-__all__ = ["mm_to_px", "preprocess"]
+__all__ = ["Orientation", "mm_to_px", "preprocess"]
+
+#: Finds the clockwise quarter turn (0, 90, 180 or 270) that makes a grayscale page (``uint8``,
+#: (H, W)) at a resolution (dpi) upright, and how sure it is (Tesseract's OSD confidence, 0 up).
+#: Given by the page's flow (``pipeline.page``: Tesseract's orientation detection); the clean-up
+#: itself runs no OCR.
+Orientation = Callable[[np.ndarray, float], tuple[int, float]]
 
 _MM_PER_INCH = 25.4
 #: ``cv2.rotate`` code for each clockwise quarter turn.
 _QUARTER = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 #: Shrink factor of the ink mask that borders, holes, character height and skew are judged on.
 _ANALYSIS = 2
-#: Seconds allowed for orientation detection on one page.
-_OSD_TIMEOUT_S = 60.0
 
 
 def mm_to_px(mm: float, dpi: float) -> int:
@@ -40,12 +45,13 @@ def mm_to_px(mm: float, dpi: float) -> int:
     return max(1, round(mm * dpi / _MM_PER_INCH))
 
 
-def preprocess(page: PageImage, config: PreprocessConfig) -> Preprocessed:
+def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | None = None) -> Preprocessed:
     """Turn ``page`` into the black-and-white (or grayscale) image Tesseract reads best.
 
     Steps, in order, each only when switched on in ``config``: sheet detection and perspective
     correction (photos), ink separation (colour scans), illumination flattening, border and
-    punch-hole removal, orientation (90° turns), deskew, rescale, binarization.
+    punch-hole removal, orientation (90° turns, found by ``orient``; skipped without it), deskew,
+    rescale, binarization.
     """
     steps: list[str] = []
     back: list[np.ndarray] = []  # each geometric step's map from its output to its input
@@ -96,8 +102,8 @@ def preprocess(page: PageImage, config: PreprocessConfig) -> Preprocessed:
         small_glyph = median_glyph_height(comps, dropped)
         glyph = None if small_glyph is None else small_glyph * w / ink.shape[1]
 
-    if config.orientation:
-        turn, confidence = detect_orientation(gray, dpi, _OSD_TIMEOUT_S)
+    if config.orientation and orient is not None:
+        turn, confidence = orient(gray, dpi)
         if turn and confidence >= config.orientation_min_confidence:
             h, w = gray.shape
             gray = cv2.rotate(gray, _QUARTER[turn])

@@ -10,8 +10,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-#: The binarization methods ``binarize`` knows.
-METHODS = ("otsu", "sauvola", "wolf")
+from pipeline.config import BINARIZATIONS
+
+#: The binarization methods ``binarize`` knows (named in the config, which checks them).
+METHODS = BINARIZATIONS
 
 
 def otsu(gray: np.ndarray) -> np.ndarray:

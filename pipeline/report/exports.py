@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.config import EXPORT_FORMATS
 from pipeline.errors import BadArgumentsError
 from pipeline.model import BBox, DocumentReport, OcrPage, OcrWord, PageResult
 from pipeline.report.files import atomic_write
@@ -22,7 +23,6 @@ from pipeline.report.files import atomic_write
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-EXPORT_FORMATS = ("page-xml", "alto", "hocr")
 
 #: PAGE-XML graphic region types of the layout kinds (``text`` regions come from the words).
 _PAGE_GRAPHIC = {"stamp": "stamp", "handwriting": "handwritten-annotation", "signature": "signature"}

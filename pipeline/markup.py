@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.config import LayoutConfig
+from pipeline.config import MarkupConfig
 from pipeline.layout.glossary import NAMES_MIN, lookup, normalise
 from pipeline.model import Flag, Markup, MarkupKind, Region, Section, Severity, Span, Transcript
 
@@ -54,7 +54,7 @@ class Found:
 
 
 def match_markup(regions: Sequence[tuple[int, Region]], transcript: Transcript,
-                 config: LayoutConfig) -> list[Flag]:
+                 config: MarkupConfig) -> list[Flag]:
     """Flags for the stamps, handwriting and signatures of all pages against the markup.
 
     ``regions`` are (1-based page number, region) pairs from ``detect_regions``. Returns info flags
@@ -73,7 +73,7 @@ def match_markup(regions: Sequence[tuple[int, Region]], transcript: Transcript,
     return sorted(flags, key=lambda fl: (fl.severity.rank, fl.page or 0, fl.bbox or (0, 0, 0, 0)))
 
 
-def scan_elements(regions: Sequence[tuple[int, Region]], config: LayoutConfig) -> list[Found]:
+def scan_elements(regions: Sequence[tuple[int, Region]], config: MarkupConfig) -> list[Found]:
     """The non-text regions as ``Found`` items, placed in reading order over the pages seen."""
     pages = max((p for p, _ in regions), default=1)
     out = []
@@ -81,9 +81,7 @@ def scan_elements(regions: Sequence[tuple[int, Region]], config: LayoutConfig) -
         if region.kind not in ("stamp", "handwriting", "signature"):
             continue
         y = region.features.get("page_y", 0.5)
-        small = max(region.features.get("width_mm", 0.0), region.features.get("height_mm", 0.0))
-        marginal = region.kind == "handwriting" and small <= config.marginal_max_mm
-        out.append(Found(page, region, (page - 1 + y) / pages, marginal))
+        out.append(Found(page, region, (page - 1 + y) / pages, region.features.get("marginal", 0.0) > 0))
     return out
 
 
@@ -141,7 +139,7 @@ def text_similarity(found: Found, mark: Mark) -> float:
     return fuzz.ratio(scan, marked) / 100
 
 
-def pair_up(found: list[Found], marks: list[Mark], config: LayoutConfig) -> list[tuple[Found, Mark, float]]:
+def pair_up(found: list[Found], marks: list[Mark], config: MarkupConfig) -> list[tuple[Found, Mark, float]]:
     """Greedy one-to-one pairing, best pairs first; returns (element, markup, text similarity).
 
     A pair qualifies when its texts are similar (≥ ``config.text_match_min``), or when the element

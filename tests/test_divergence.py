@@ -12,23 +12,26 @@ from dataclasses import replace
 import pytest
 
 from pipeline import ingest, ocr, preprocess
-from pipeline.align import align, find_divergences
-from pipeline.align.align import translation_index, transliterate
-from pipeline.align.classify import (
+from pipeline.align import align
+from pipeline.align.align import translation_index
+from pipeline.config import AlignConfig, Config, DivergenceConfig
+from pipeline.divergence import find_divergences
+from pipeline.divergence.classify import (
     _in_translation,
     _lemmas,
     _one_letter_from_word_form,
     _repair,
     _without_years,
-    is_word_form,
     severity,
 )
-from pipeline.config import AlignConfig, Config
+from pipeline.lang.lexicon import is_word_form
+from pipeline.lang.translit import transliterate
 from pipeline.model import Flag, Severity
 from pipeline.synth import make_document
 from pipeline.transcript import parse_transcript
 
-CONFIG = AlignConfig()
+ALIGN = AlignConfig()
+CONFIG = DivergenceConfig()
 SERIOUS = (Severity.HIGH, Severity.MEDIUM)
 
 
@@ -39,7 +42,7 @@ def page_and_transcript(tmp_path_factory):
     config = Config()
     [source] = ingest.discover_pages([doc.pages[0].image])
     image = ingest.load_page(source, 1, config.ingest)
-    page = ocr.read_page(image, preprocess.preprocess(image, config.preprocess), config.ocr)
+    page = ocr.recognize(image, preprocess.preprocess(image, config.preprocess), config.ocr)
     return page, doc.transcript.read_text(encoding="utf-8")
 
 
@@ -50,7 +53,7 @@ def _flags(page, published: str, old: str = "", new: str = "") -> list[Flag]:
         at = published.index(old, start)
         published = published[:at] + new + published[at + len(old):]
     transcript = read_transcript_text(published)
-    return find_divergences(align([page], transcript, CONFIG), CONFIG)
+    return find_divergences(align([page], transcript, ALIGN), CONFIG)
 
 
 def _serious(flags: list[Flag]) -> list[Flag]:
@@ -167,7 +170,7 @@ def test_dropped_long_word_read_unsurely_is_an_omission(page_and_transcript):
     page, transcript = page_and_transcript
     word = next(w for w in _clear_words(page, r"[а-я]{9,}", transcript) if is_word_form(w))
     faint = replace(page, words=tuple(replace(w, confidence=40.0) if w.text == word else w for w in page.words))
-    flags = find_divergences(align([faint], read_transcript_text(transcript.replace(f" {word}", "", 1)), CONFIG),
+    flags = find_divergences(align([faint], read_transcript_text(transcript.replace(f" {word}", "", 1)), ALIGN),
                              CONFIG)
     hits = [f for f in _serious(flags) if f.kind == "omission"]
     assert [f.scan_text for f in hits] == [word]

@@ -42,17 +42,20 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from pipeline import lexicon
-from pipeline.align.align import Alignment, Difference, Edit, is_month, transliterate
+from pipeline.align.align import Alignment, Difference, Edit
 from pipeline.align.metrics import distance, opcodes
-from pipeline.config import AlignConfig
+from pipeline.config import DivergenceConfig
+from pipeline.lang import lexicon
+from pipeline.lang.lexicon import is_word_form
+from pipeline.lang.months import is_month
+from pipeline.lang.proper_names import is_name_or_abbreviation
+from pipeline.lang.translit import transliterate
 from pipeline.model import Flag, Severity
 
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
 #: A year: four digits from 1000 to 2099 standing alone, or the last part of a date like 12.3.58.
 _YEAR = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})(?!\d)|\b\d{1,2}\.\d{1,2}\.(\d{2})(?!\d)")
 _DATE_LIKE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}")
-_NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Abbr", "Trad"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class _Evidence:
         return [t for _, t in sorted(self.terms, key=lambda wt: -abs(wt[0]))[:n] if t]
 
 
-def find_divergences(alignment: Alignment, config: AlignConfig) -> list[Flag]:
+def find_divergences(alignment: Alignment, config: DivergenceConfig) -> list[Flag]:
     """Flags for the differences of ``alignment``, most suspicious first.
 
     Kinds: ``transcription_divergence`` (the scan reads otherwise), ``omission`` (the scan shows text
@@ -123,7 +126,7 @@ def find_divergences(alignment: Alignment, config: AlignConfig) -> list[Flag]:
     return flags_list
 
 
-def severity(score: float, config: AlignConfig) -> Severity:
+def severity(score: float, config: DivergenceConfig) -> Severity:
     """The severity band of a score (0–1)."""
     if score >= config.high_score:
         return Severity.HIGH
@@ -134,28 +137,12 @@ def severity(score: float, config: AlignConfig) -> Severity:
     return Severity.INFO
 
 
-@lru_cache(maxsize=1 << 16)
-def is_word_form(word: str) -> bool:
-    """Whether ``word`` (Cyrillic letters, maybe hyphenated) is in pymorphy3's Russian dictionary."""
-    return lexicon.russian().word_is_known(word.lower())
-
-
-@lru_cache(maxsize=1 << 16)
-def is_proper_name(word: str) -> bool:
-    """A capitalised word the dictionary knows as a name, surname, place or abbreviation."""
-    if not word[:1].isupper():
-        return False
-    return any(_NAME_TAGS & p.tag.grammemes for p in lexicon.russian().parse(word) if p.score >= 0.1)
-
-
-
-
 # --- the three kinds --------------------------------------------------------------------------
 
 
 def _divergence(
     d: Difference, habits: Counter[Edit], years: Counter[int], translation: frozenset[str],
-    config: AlignConfig,
+    config: DivergenceConfig,
 ) -> Flag:
     t = d.transcript_text
     own = Counter(d.edits)
@@ -218,7 +205,9 @@ def _divergence(
     return _flag("transcription_divergence", d, ev, config, message, scan)
 
 
-def _shape_terms(t: str, o: str, unexplained: set[Edit], n_edits: int, config: AlignConfig) -> list[tuple[float, str]]:
+def _shape_terms(
+    t: str, o: str, unexplained: set[Edit], n_edits: int, config: DivergenceConfig
+) -> list[tuple[float, str]]:
     """Differences of a shape that OCR produces and transcribers do not (the strongest one only);
     ``o`` is the scan's reading with the OCR's habits taken out."""
     t_tokens, o_tokens = t.split(" "), o.split(" ")
@@ -244,7 +233,7 @@ def _shape_terms(t: str, o: str, unexplained: set[Edit], n_edits: int, config: A
 
 
 def _translation_terms(
-    d: Difference, scan: str, translation: frozenset[str], config: AlignConfig,
+    d: Difference, scan: str, translation: frozenset[str], config: DivergenceConfig,
 ) -> list[tuple[float, str]]:
     """Which reading the translation bears out, for numbers, names and codes (romanized, with the
     next or previous word when the reading alone is too common, as in ``№ 415`` against ``2 415``)."""
@@ -262,14 +251,16 @@ def _translation_terms(
     return _unconfirmed_number(d, translation, config)
 
 
-def _unconfirmed_number(d: Difference, translation: frozenset[str], config: AlignConfig) -> list[tuple[float, str]]:
+def _unconfirmed_number(
+    d: Difference, translation: frozenset[str], config: DivergenceConfig
+) -> list[tuple[float, str]]:
     """A number of two digits or more that the translation has in none of its forms (alone, with the
     word before or after), where the scan shows nothing that the translation has either: the
     translator saw another number, or none. Shorter numbers are too common to tell."""
     t = d.transcript_text
     # One digit is too common to look up, except as a numbered item (``№ 7``: ``No. 7``) or a day
     # (``7 февраля``: ``7 February`` or ``February 7``).
-    distinct = _alnum(d.before) == "№" or is_month(d.after)
+    distinct = _alnum(d.before) == "№" or is_month(d.after, "ru")
     if not translation or sum(c.isdigit() for c in t) < (1 if distinct else 2):
         return []
     if any(_in_translation(x, translation)
@@ -315,7 +306,7 @@ def _without_years(text: str) -> str:
     return text
 
 
-def _year_terms(t: str, scan: str, years: Counter[int], config: AlignConfig) -> list[tuple[float, str]]:
+def _year_terms(t: str, scan: str, years: Counter[int], config: DivergenceConfig) -> list[tuple[float, str]]:
     """A year reading that fits the document's other dates beats one that does not.
 
     Years are compared by their last two digits and, when both are written in full, by century
@@ -347,7 +338,7 @@ def _year_terms(t: str, scan: str, years: Counter[int], config: AlignConfig) -> 
 
 def _omission(
     d: Difference, markup_texts: Sequence[str], added: Sequence[str], undo: dict[str, str], pivot: float,
-    config: AlignConfig,
+    config: DivergenceConfig,
 ) -> Flag:
     """``pivot``: the confidence from which an OCR word reads clearly on this page."""
     o = d.ocr_text
@@ -384,7 +375,7 @@ def _omission(
     return _flag("omission", d, ev, config, message, o)
 
 
-def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, config: AlignConfig) -> bool:
+def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, config: DivergenceConfig) -> bool:
     """An OCR word read with confidence (``pivot`` at least) as a Russian word form or a number, three
     characters at least, five if read with less than ``config.confidence_pivot`` (shorter pieces are
     as often fragments of a split word or specks as words, the more so on a faint page); a word form of
@@ -418,7 +409,7 @@ def _one_letter_from_word_form(word: str) -> bool:
     return any(is_word_form(word[:i] + a + word[i + 1:]) for i in range(len(word)) for a in _RUSSIAN_LETTERS)
 
 
-def _habit_undo(habits: Counter[Edit], config: AlignConfig) -> dict[str, str]:
+def _habit_undo(habits: Counter[Edit], config: DivergenceConfig) -> dict[str, str]:
     """For each letter the OCR habitually reads in place of others, those letters."""
     undo: dict[str, str] = {}
     for (a, b), n in habits.items():
@@ -427,7 +418,7 @@ def _habit_undo(habits: Counter[Edit], config: AlignConfig) -> dict[str, str]:
     return undo
 
 
-def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], config: AlignConfig) -> Flag:
+def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], config: DivergenceConfig) -> Flag:
     t = d.transcript_text
     # The OCR's confidence in the words around a number it did not read says nothing about the number.
     number = any(c.isdigit() or c == "№" for c in t)
@@ -460,7 +451,7 @@ def _doubles(d: Difference) -> bool:
     return bool(_alnum(t)) and (_alnum(first) == _alnum(d.before) or _alnum(last) == _alnum(d.after))
 
 
-def _flag(kind: str, d: Difference, ev: _Evidence, config: AlignConfig, message: str, scan: str) -> Flag:
+def _flag(kind: str, d: Difference, ev: _Evidence, config: DivergenceConfig, message: str, scan: str) -> Flag:
     score = ev.score
     return Flag(
         kind=kind,
@@ -488,7 +479,7 @@ def _confidence(d: Difference, among: set[int] | None = None) -> float | None:
 
 
 def _confidence_term(
-    conf: float | None, config: AlignConfig, floor: float | None = None, pivot: float | None = None,
+    conf: float | None, config: DivergenceConfig, floor: float | None = None, pivot: float | None = None,
 ) -> tuple[float, str]:
     """The OCR's confidence as evidence, not below ``floor`` (a fraction of full weight) when given,
     around ``pivot`` (default ``config.confidence_pivot``)."""
@@ -499,7 +490,7 @@ def _confidence_term(
     return weight * config.weight_confidence, f"OCR confidence {conf:.0f}"
 
 
-def _pass_terms(d: Difference, suspect: set[int], config: AlignConfig) -> list[tuple[float, str]]:
+def _pass_terms(d: Difference, suspect: set[int], config: DivergenceConfig) -> list[tuple[float, str]]:
     """Evidence from the extra OCR passes (``OcrWord.readings``), when the OCR made any: a pass
     that reads what the transcription says makes the difference noise; passes that all agree with
     the main reading make it firmer."""
@@ -534,7 +525,7 @@ def _repair(t: str, scan: str) -> tuple[str, str] | None:
     return None
 
 
-def _inflection_terms(t: str, scan: str, config: AlignConfig) -> list[tuple[float, str]]:
+def _inflection_terms(t: str, scan: str, config: DivergenceConfig) -> list[tuple[float, str]]:
     """Two word forms of one word (``строительство`` / ``строительства``): a slip of agreement, which
     a transcriber makes and the OCR, reading glyph by glyph, only hits on by chance."""
     tw, sw = _CYRILLIC_WORD.findall(t), _CYRILLIC_WORD.findall(scan)
@@ -556,7 +547,7 @@ def _lemmas(word: str) -> frozenset[str]:
     return frozenset(p.normal_form for p in lexicon.russian().parse(word.lower()) if p.is_known)
 
 
-def _dictionary_terms(t: str, scan: str, config: AlignConfig) -> tuple[str, list[tuple[float, str]]]:
+def _dictionary_terms(t: str, scan: str, config: DivergenceConfig) -> tuple[str, list[tuple[float, str]]]:
     """Whether the words in which the two readings differ are Russian word forms: which readings are
     (``"scan"``, ``"transcription"``, ``"both"``, ``"neither"``, or ``"none"`` when no words differ),
     and the evidence."""
@@ -579,20 +570,20 @@ def _dictionary_terms(t: str, scan: str, config: AlignConfig) -> tuple[str, list
     return "neither", []
 
 
-def _token_terms(d: Difference, config: AlignConfig) -> list[tuple[float, str]]:
+def _token_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, str]]:
     """Digits, dates, names and abbreviations weigh more: an error there changes the record."""
     t, o = d.transcript_text, d.ocr_text
     terms: list[tuple[float, str]] = []
     if any(c.isdigit() or c == "№" for e in d.edits for c in e):
         terms.append((config.weight_digits, "a digit or number sign differs"))
-        if _DATE_LIKE.search(t) or _DATE_LIKE.search(o) or is_month(d.after):
+        if _DATE_LIKE.search(t) or _DATE_LIKE.search(o) or is_month(d.after, "ru"):
             terms.append((config.weight_date, "in a date or year"))
     words = t.split(" ") + o.split(" ")
     # A word form in capitals (a heading's ``БЕСЕДЫ``) is no abbreviation; a dictionary abbreviation
     # (``СССР``) is a name below.
     if any(_is_code(w) and not is_word_form(w) for w in words):
         terms.append((config.weight_name, "an abbreviation or reference code"))
-    elif any(is_proper_name(w) for w in _CYRILLIC_WORD.findall(t + " " + o)):
+    elif any(is_name_or_abbreviation(w) for w in _CYRILLIC_WORD.findall(t + " " + o)):
         terms.append((config.weight_name, "a proper name"))
     return terms
 

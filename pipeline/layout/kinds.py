@@ -1,0 +1,82 @@
+"""An element's shape features, and the kind they decide (stamp, handwriting, signature, or none)."""
+
+from __future__ import annotations
+
+from pipeline.config import LayoutConfig
+from pipeline.layout.elements import Element
+from pipeline.layout.shapes import (
+    component_shares,
+    frame_coverage,
+    ring_coverage,
+    ring_fit,
+    slant_deg,
+    stroke_width,
+    text_rows,
+)
+
+
+def kind_of(element: Element, px_per_mm: float, config: LayoutConfig) -> str | None:
+    decided = element_kind(describe(element, px_per_mm), config)
+    return None if decided is None else decided[0]
+
+
+def describe(element: Element, px_per_mm: float) -> dict[str, float]:
+    """The features of one element (sizes in mm, shares 0–1, slant in degrees)."""
+    mask = element.mask
+    h, w = mask.shape
+    count, largest = component_shares(mask, max(2, round(0.25 * px_per_mm**2)))
+    features = {
+        "width_mm": w / px_per_mm,
+        "height_mm": h / px_per_mm,
+        "ink_mm2": float(mask.sum()) / px_per_mm**2,
+        "fill": float(mask.mean()),
+        "ring": ring_coverage(mask),
+        "ring_fit": ring_fit(mask),
+        "frame": frame_coverage(mask),
+        "components": float(count),
+        "largest_share": largest,
+        "rows": float(text_rows(mask, max(2, round(1.5 * px_per_mm)))),
+        "stroke_mm": stroke_width(mask) / px_per_mm,
+        "slant_deg": slant_deg(mask),
+        "coloured": float(element.colour),
+        "cut": float(element.cut),
+        "hue_deg": element.hue,
+    }
+    return {k: round(float(v), 3) for k, v in features.items()}
+
+
+def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str, float] | None:
+    """Kind and confidence (0–1) of an element from its ``describe`` features; None for noise.
+
+    A ring or a four-sided frame of stamp size makes a stamp. Other ink is writing: one row whose
+    largest stroke holds much of the ink is a signature, the rest handwriting. Grey-black writing is
+    less certain than coloured writing, because the typed text shares its ink.
+    """
+    w, h = features["width_mm"], features["height_mm"]
+    if max(w, h) < config.min_element_mm or features["ink_mm2"] < config.min_ink_mm2:
+        return None
+    aspect = w / h
+    stamp_sized = min(w, h) >= config.stamp_min_mm
+    # Grey-black ink is shared with the type, so a stamp in it needs a more complete outline.
+    ring_min = config.ring_coverage_min if features["coloured"] else config.grey_outline_min
+    frame_min = config.frame_coverage_min if features["coloured"] else config.grey_outline_min
+    # A round stamp is a circle: its box is square whatever the angle (a phone photo squashes it
+    # a little); a block of handwriting with a ring-like outline is wider, and a square one fits
+    # no circle.
+    if features["ring"] >= ring_min and features["ring_fit"] >= config.ring_fit_min \
+            and 0.75 <= aspect <= 1.33 and stamp_sized:
+        return "stamp", features["ring"]
+    if features["frame"] >= frame_min and min(w, h) >= config.stamp_min_mm / 2 \
+            and max(w, h) >= config.stamp_min_mm:
+        return "stamp", features["frame"]
+    if features["cut"]:
+        return "stamp", 0.7
+    # Solid blots (ink spills, photo corners, punched holes) are no writing: pen strokes leave
+    # most of their box empty.
+    if features["fill"] > 0.5:
+        return None
+    base = 0.8 if features["coloured"] else 0.55
+    if features["rows"] <= 1 and features["largest_share"] >= config.signature_largest_share \
+            and aspect >= 1.5 and h >= 4.0 and max(w, h) > config.marginal_max_mm:
+        return "signature", base * (0.5 + 0.5 * features["largest_share"])
+    return "handwriting", base

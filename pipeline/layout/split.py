@@ -1,0 +1,174 @@
+"""Splitting an element that holds two things: a stamp with a signature across it, two inks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from pipeline.config import LayoutConfig
+from pipeline.layout.elements import Element, sub_element, zones
+from pipeline.layout.ink import InkMasks
+from pipeline.layout.kinds import kind_of
+from pipeline.layout.shapes import (
+    find_ring,
+    frame_band,
+    frame_sides,
+    ring_bands,
+)
+
+
+def split_stamp(element: Element, masks: InkMasks, px_per_mm: float, config: LayoutConfig,
+                tries: int = 3) -> list[Element]:
+    """A stamp put over a signature or a note, taken apart; else ``[element]``.
+
+    Pen strokes of another ink are first told apart by their hue (``split_ink``); each ink is
+    then taken apart by shape, as follows. A stamp over writing in its own ink is usually no
+    stamp as a whole (the pen strokes break its ring or frame). A
+    ring found by the Hough transform (``find_ring``) cuts it into the ink inside the ring and the
+    rest. Else its longest strokes (over ``config.stamp_min_mm``, at most ``tries``, longest first)
+    are set aside one by one until the rest is a stamp; the strokes set aside are then the other
+    element. When the outline stays whole, the element is a stamp with the strokes inside it
+    (``split_pen``).
+    """
+    if not _stamp_sized(element, px_per_mm, config):
+        return [element]
+    inks = split_ink(element, masks, px_per_mm, config)
+    if len(inks) > 1:
+        return [part for ink in inks for part in split_stamp(ink, masks, px_per_mm, config, tries)]
+    if kind_of(element, px_per_mm, config) == "stamp":
+        return split_pen(element, px_per_mm, config)
+    ring = find_ring(element.mask, round(config.stamp_min_mm / 2 * px_per_mm), round(config.ring_max_mm * px_per_mm))
+    if ring is not None and ring[3] >= config.ring_coverage_min:
+        cx, cy, r, _ = ring
+        yy, xx = np.mgrid[0:element.mask.shape[0], 0:element.mask.shape[1]]
+        inside = np.hypot(xx - cx, yy - cy) <= 1.08 * r
+        stamp = sub_element(element, element.mask & inside)
+        if stamp is not None and kind_of(stamp, px_per_mm, config) == "stamp":
+            other = sub_element(element, element.mask & ~inside)
+            return [stamp] if other is None else [stamp, other]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(element.mask.astype(np.uint8), connectivity=8)
+    span = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    longest = [int(i) + 1 for i in np.argsort(-span)[:tries] if span[i] >= config.stamp_min_mm * px_per_mm]
+    for k in range(1, len(longest) + 1):
+        aside = np.isin(labels, longest[:k])
+        rest = sub_element(element, element.mask & ~aside)
+        if rest is None or not _stamp_sized(rest, px_per_mm, config):
+            continue
+        # The strokes set aside took the stretch of frame under them; two sides must remain whole.
+        if sorted(frame_sides(rest.mask))[2] >= config.cut_side_min:
+            rest = replace(rest, cut=True)
+        if rest.cut or kind_of(rest, px_per_mm, config) == "stamp":
+            other = sub_element(element, aside)
+            return [rest] if other is None else [rest, other]
+    return [element]
+
+
+def split_ink(element: Element, masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> list[Element]:
+    """``element`` as the groups of each of its two inks when it holds a stamp and writing in
+    different inks (a blue signature across a violet or red stamp); else ``[element]``.
+
+    Ink grouping joins strokes by distance, whatever their hue, so a signature that crosses or
+    nearly touches a stamp of another ink becomes one element with it. Each pixel's hue is
+    averaged (as Lab a, b) over the element's ink within ``config.ink_smooth_mm``, and the hues
+    are cut in two (``two_hues``). Each ink's pixels are grouped again by ``config.group_mm``;
+    the split holds only when one ink holds a stamp and the other writing (a signature or a
+    note): an unevenly printed stamp whose hues part in two stays one element.
+    """
+    x0, y0, x1, y1 = element.bbox
+    ink = element.mask.astype(np.float32)
+    angle = np.radians(masks.hue[y0:y1, x0:x1])
+    window = (max(1, round(config.ink_smooth_mm * px_per_mm)),) * 2
+    a = cv2.blur(masks.chroma[y0:y1, x0:x1] * np.cos(angle) * ink, window)
+    b = cv2.blur(masks.chroma[y0:y1, x0:x1] * np.sin(angle) * ink, window)
+    hue = np.degrees(np.arctan2(b, a))[element.mask] % 360.0
+    split = two_hues(hue, config.ink_split_deg, config.ink_split_dip)
+    if split is None:
+        return [element]
+    first, hues = split
+    reach = max(1, round(config.group_mm / 2 * px_per_mm))
+    parts: list[list[Element]] = []
+    for side, centre in zip((first, ~first), hues, strict=True):
+        own = np.zeros_like(element.mask)
+        own[element.mask] = side
+        n, labels, _ = zones(own, reach)
+        groups = (sub_element(element, own & (labels == i)) for i in range(1, n))
+        parts.append([replace(g, hue=centre) for g in groups if g is not None])
+    kinds = [{kind_of(g, px_per_mm, config) for g in part} for part in parts]
+    writing = {"signature", "handwriting"}
+    if not any("stamp" in mine and writing & other for mine, other in (kinds, kinds[::-1])):
+        return [element]
+    return parts[0] + parts[1]
+
+
+def two_hues(hue: np.ndarray, min_gap_deg: float, max_dip: float) -> tuple[np.ndarray, tuple[float, float]] | None:
+    """The pixels of two inks: ``hue`` (degrees 0–360, 1-D) cut at Otsu's threshold, as a bool
+    array (True = the first ink) and the two inks' mean hues; None for one ink whose hues merely
+    scatter.
+
+    They are two inks when their means lie at least ``min_gap_deg`` apart and the hue histogram
+    (1° bins, smoothed over 3°) falls between them to at most ``max_dip`` (0–1) of the lower of the
+    two inks' peaks: one scattered ink is cut near its peak, where the histogram stays high. Hues
+    are first turned so that their circular mean sits at 180°, so that no ink straddles 0°/360°
+    (red does).
+    """
+    if len(hue) < 2:
+        return None
+    mean = float(np.degrees(np.angle(np.exp(1j * np.radians(hue)).mean())))
+    turned = (hue - mean + 180.0) % 360.0
+    p = np.bincount(turned.astype(int), minlength=361)[:360] / len(turned)
+    w0, m0 = np.cumsum(p), np.cumsum(p * (np.arange(360) + 0.5))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = np.nan_to_num((m0[-1] * w0 - m0) ** 2 / (w0 * (1.0 - w0)))
+    cut = int(np.argmax(between)) + 1
+    first = turned < cut
+    if first.all() or not first.any():
+        return None
+    lo, hi = float(turned[first].mean()), float(turned[~first].mean())
+    smooth = np.convolve(p, np.ones(3) / 3.0, mode="same")
+    dip = smooth[int(lo):int(hi) + 1].min() / min(smooth[:cut].max(), smooth[cut:].max())
+    if hi - lo < min_gap_deg or dip > max_dip:
+        return None
+    return first, ((lo + mean - 180.0) % 360.0, (hi + mean - 180.0) % 360.0)
+
+
+def split_pen(element: Element, px_per_mm: float, config: LayoutConfig) -> list[Element]:
+    """A stamp with pen strokes written inside it, as the stamp and the strokes; else ``[element]``.
+
+    A signature put across a stamp in the same ink leaves its ring or frame whole, so the element
+    is a stamp, and the signature is lost inside it. Without its outline (``ring_bands`` in the
+    square round the circle ``find_ring`` finds, or else ``frame_band``), a stamp's ink is letters,
+    none more than ``config.stamp_letter_max_mm`` high (a row of them may run long, not tall);
+    what remains longer than ``config.pen_stroke_min_mm`` and also wider and taller than a letter
+    is pen writing. It takes back the outline ink it crossed (within 2 px), and the split holds
+    only when the rest is still a stamp and the strokes are writing.
+    """
+    ring = find_ring(element.mask, round(config.stamp_min_mm / 2 * px_per_mm), round(config.ring_max_mm * px_per_mm))
+    rest = element.mask.copy()
+    if ring is not None and ring[3] >= config.ring_coverage_min:
+        h, w = element.mask.shape
+        cx, cy, r = ring[0], ring[1], 1.05 * ring[2]
+        x0, y0 = max(0, round(cx - r)), max(0, round(cy - r))
+        x1, y1 = min(w, round(cx + r) + 1), min(h, round(cy + r) + 1)
+        rest[y0:y1, x0:x1] &= ~ring_bands(element.mask[y0:y1, x0:x1])
+    else:
+        rest &= ~frame_band(element.mask)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
+    sides = np.sort(stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]], axis=1)
+    pen_like = (sides[:, 1] >= config.pen_stroke_min_mm * px_per_mm) \
+        & (sides[:, 0] > config.stamp_letter_max_mm * px_per_mm)
+    long = np.nonzero(pen_like)[0] + 1
+    if len(long) == 0:
+        return [element]
+    strokes = cv2.dilate(np.isin(labels, long).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    pen = sub_element(element, element.mask & strokes)
+    stamp = sub_element(element, element.mask & ~strokes)
+    if pen is None or stamp is None or kind_of(stamp, px_per_mm, config) != "stamp" \
+            or kind_of(pen, px_per_mm, config) not in ("signature", "handwriting"):
+        return [element]
+    return [stamp, pen]
+
+
+def _stamp_sized(element: Element, px_per_mm: float, config: LayoutConfig) -> bool:
+    return min(element.mask.shape) >= config.stamp_min_mm * px_per_mm
