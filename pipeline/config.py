@@ -230,6 +230,9 @@ class DivergenceConfig:
     high_score: float = 0.85
     medium_score: float = 0.65
     low_score: float = 0.35
+    #: Similarity (rapidfuzz, 0–100) from which text only one side has is the same text as markup
+    #: or as text the other side has elsewhere (moved, not dropped).
+    same_text_min: float = 75.0
     # Weights of the classifier's evidence (``pipeline.divergence``), in log-odds that the
     # transcription is wrong. They were set on synthetic documents with planted errors
     # (``bench/divergence.py``, one seed range, checked on another) and are general: none refers to a
@@ -343,7 +346,7 @@ class ChecksConfig:
     #: Beads (aligned line groups) on either side searched before a value is called missing from the
     #: translation; absorbs small alignment errors.
     neighbour_beads: int = 2
-    #: Alignment cost weights (see ``pipeline.checks.parallel.align_segments``).
+    #: Alignment cost weights (see ``pipeline.checks.bitext.align_lines``).
     align_length_weight: float = 1.0
     align_anchor_weight: float = 1.0
     align_merge_cost: float = 0.4

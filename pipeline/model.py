@@ -1,9 +1,12 @@
 """The data that flows between the stages.
 
-ingest → ``PageImage`` → preprocess → ``Preprocessed`` → ocr → ``OcrPage``;
-transcript → ``Transcript``; align → ``Alignment`` + ``Metrics``; checks/align/layout → ``Flag``;
-api → ``DocumentReport`` → report. Boxes are always ``(x0, y0, x1, y1)`` in pixels of the input
-image as given (before any deskew or rescale), x0/y0 inclusive, x1/y1 exclusive.
+Per page (``pipeline.page``): ingest → ``PageImage`` → layout → ``Region``s; preprocess →
+``Preprocessed`` → ocr → ``OcrPage``; together a ``PageResult``. Per document
+(``pipeline.document``): transcript → ``Transcript``; align → ``Alignment`` + ``Metrics``;
+divergence, checks and markup → ``Flag``s; together a ``DocumentReport`` → report.
+
+Boxes are always ``(x0, y0, x1, y1)`` in pixels of the input image as given (before any deskew or
+rescale), x0/y0 inclusive, x1/y1 exclusive.
 """
 
 from __future__ import annotations

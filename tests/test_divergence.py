@@ -15,14 +15,13 @@ from pipeline import ingest, ocr, preprocess
 from pipeline.align import align
 from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
-from pipeline.divergence import find_divergences
-from pipeline.divergence.classify import (
+from pipeline.divergence import find_divergences, severity
+from pipeline.divergence.evidence import (
     _in_translation,
     _lemmas,
     _one_letter_from_word_form,
     _repair,
     _without_years,
-    severity,
 )
 from pipeline.lang.lexicon import is_word_form
 from pipeline.lang.translit import transliterate

@@ -326,3 +326,19 @@ def test_tesseract_missing_says_what_to_install(tmp_path):
     assert done.returncode == 3, done.stderr
     assert done.stderr.startswith("scanproof: tesseract is not installed: apt-get install tesseract-ocr")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_document_that_fails_stops_the_reading_of_its_other_pages(tmp_path):
+    """``verify`` of a document whose first page is damaged: one line, exit 2, and the three good
+    pages after it are not read (their OCR would be lost work)."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "page-1.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    for i in (2, 3, 4):
+        shutil.copy(SEED_SCANS / "page-2.png", scans / f"page-{i}.png")
+    log = tmp_path / "progress.jsonl"
+    done = scanproof("verify", "--transcript", str(SEED_TRANSCRIPT), str(scans), "--out", str(tmp_path / "out"),
+                     "--jobs", "1", "--progress-log", str(log))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "page-1.png" in done.stderr, done.stderr
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["page"], e["error"] is not None) for e in events] == [(1, True)]

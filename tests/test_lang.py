@@ -180,3 +180,17 @@ def test_name_like_and_name_readings() -> None:
     surname = lexicon.readings("Борисов")
     assert any(is_name_reading(p, RENDERED_NAME_TAGS) for p in surname)
     assert not any(is_name_reading(p) for p in lexicon.readings("стол"))
+
+
+def test_every_language_with_months_has_a_date_grammar_that_reads_a_full_date():
+    """A language is added in ``pipeline/lang`` alone: its months and its date grammar together
+    make ``find_dates`` read its dates."""
+    from pipeline.checks.dates import find_dates
+    from pipeline.lang.dates import date_languages
+    from pipeline.lang.months import _table
+
+    assert set(date_languages()) == set(_table())
+    samples = {"ru": "Москва, 5 апреля 1963 года", "en": "Moscow, April 5, 1963"}
+    for lang in date_languages():
+        [mention] = find_dates(samples[lang], lang)
+        assert (mention.key, mention.precision.value) == ((1963, 4, 5), "day"), lang

@@ -63,9 +63,11 @@ def score_hint(a: Sequence[object], b: Sequence[object]) -> int:
     return max(abs(len(a) - len(b)), (max(len(a), len(b)) + 19) // 20, 8)
 
 
-def opcodes(
-    reference: Sequence[object], hypothesis: Sequence[object]
-) -> list[tuple[str, int, int, int, int]]:
+#: One Levenshtein opcode: (tag, r0, r1, h0, h1), tag ``equal``/``replace``/``delete``/``insert``.
+Opcode = tuple[str, int, int, int, int]
+
+
+def opcodes(reference: Sequence[object], hypothesis: Sequence[object]) -> list[Opcode]:
     """Levenshtein opcodes ``(tag, r0, r1, h0, h1)`` turning ``reference`` into ``hypothesis``."""
     ops = Levenshtein.opcodes(reference, hypothesis, score_hint=score_hint(reference, hypothesis))
     return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in ops]

@@ -180,3 +180,14 @@ def _fix_confusables(text: str) -> tuple[str, int]:
 
     out = _LETTERS.sub(fix, text)
     return out, changed
+
+
+def word_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the space-separated words of a normalized text."""
+    if not text:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    space = np.flatnonzero(codes == 32)
+    starts = np.concatenate([[0], space + 1])
+    ends = np.concatenate([space, [len(text)]])
+    return starts, ends

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.checks import compare
+from pipeline.checks.bitext import align_lines, blank_markup, text_lines
 from pipeline.checks.consistency import internal_date_flags
 from pipeline.checks.dates import DateMention, Precision, assign_roles, context_year, find_dates
 from pipeline.checks.numbers import find_numbers
-from pipeline.checks.parallel import align_segments, blank_markup, segments
 from pipeline.config import ChecksConfig
 from pipeline.lang.script import CYRILLIC, script_share
 from pipeline.model import Flag, MarkupKind, ParagraphPair, Section, Transcript
@@ -52,7 +52,7 @@ def run_checks(transcript: Transcript, config: ChecksConfig) -> CheckResult:
     translation = blank_markup(transcript.translation, transcript.markup_in(Section.TRANSLATION))
     if script_share(original, CYRILLIC) < _RUSSIAN_SHARE:
         beads = (
-            align_segments(segments(original), segments(translation), config) if translation.strip() else []
+            align_lines(text_lines(original), text_lines(translation), config) if translation.strip() else []
         )
         return CheckResult((), tuple(b.pair(transcript.original, transcript.translation) for b in beads))
     metadata_text = f"{transcript.metadata.date}\n{transcript.metadata.title}"
@@ -76,7 +76,7 @@ def run_checks(transcript: Transcript, config: ChecksConfig) -> CheckResult:
         # Handwritten notes are rarely translated: the comparison is of the typed text only.
         typed = blank_markup(transcript.original, transcript.markup_in(Section.ORIGINAL), handwriting=False)
         typed_dates = [d for d in o_dates if not any(a <= d.span[0] < b for a, b in hands)]
-        beads = align_segments(segments(typed), segments(translation), config)
+        beads = align_lines(text_lines(typed), text_lines(translation), config)
         o_numbers = find_numbers(typed, "ru", exclude=[d.span for d in o_dates])
         t_numbers = find_numbers(translation, "en", exclude=[d.span for d in t_dates])
         pairs = compare.sides(beads, typed, translation, (typed_dates, t_dates), (o_numbers, t_numbers))

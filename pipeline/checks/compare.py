@@ -1,7 +1,7 @@
 """Original against translation: dates, numbers and names of each aligned line group.
 
 A translation keeps every date, number and name of its original, converted to its own conventions.
-Within each bead (see ``parallel``) we pair what the two sides say, cancel what agrees, and report
+Within each bead (see ``bitext``) we pair what the two sides say, cancel what agrees, and report
 what is left on both sides as a mismatch. A value the original has and the translation lacks in the
 bead is looked for in the neighbouring beads too before anything is said: alignment is not perfect.
 """
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from pipeline.checks.bitext import Bead
 from pipeline.checks.confusion import describe, single_substitution
 from pipeline.checks.dates import DateMention, explaining_confusion, same_date
 from pipeline.checks.names import (
@@ -27,7 +28,6 @@ from pipeline.checks.names import (
     similarity_at_best,
 )
 from pipeline.checks.numbers import NumberMention
-from pipeline.checks.parallel import Bead
 from pipeline.config import ChecksConfig
 from pipeline.lang.proper_names import is_name_like, is_rendered_name
 from pipeline.lang.translit import latin_key

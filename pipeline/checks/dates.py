@@ -1,4 +1,5 @@
-"""Dates in Russian and English text: a grammar, their normalization, and their roles.
+"""Dates in Russian and English text (grammars in ``pipeline.lang.dates``): found, normalized, and
+given their roles.
 
 ``find_dates`` recognizes the forms archival records and their translations use —
 ``"12" марта 1961 года``, ``3 июня 1961 г.``, ``12.3.61 г.``, ``14.III.61``, ``1961 г.``,
@@ -17,17 +18,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from functools import cache
 
 from pipeline.checks.confusion import Confusion, look_alike_swaps
-from pipeline.lang.months import matched_month, month_alternation
+from pipeline.lang.dates import Precision, date_grammar
+from pipeline.lang.months import matched_month
 from pipeline.model import Span
-
-
-class Precision(StrEnum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
 
 
 class Role(StrEnum):
@@ -80,7 +75,7 @@ def same_date(a: DateMention, b: DateMention) -> bool:
     )
 
 
-_ROMAN = {
+_ROMAN_MONTHS = {
     "I": 1,
     "II": 2,
     "III": 3,
@@ -94,59 +89,6 @@ _ROMAN = {
     "XI": 11,
     "XII": 12,
 }
-_ROMAN_RE = "(?P<mr>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
-_YEAR = r"(?P<y>\d{4}|\d{2})"
-_YEAR4 = r"(?P<y>1[5-9]\d{2}|20\d{2})"
-# Beside a day and a month any four digits are the year, even an impossible one (a slip: 7957).
-_ANY_YEAR4 = r"(?P<y>\d{4})"
-_NOT_DIGIT_BEFORE = r"(?<![\d.,/])"
-_NOT_DIGIT_AFTER = r"(?![\d])"
-# A Russian day may be quoted, spaced inside its quotes, and carry an ordinal ending: «5», " 5 ", 5-го.
-_RU_DAY = r"(?:[«\"„“”]\s*)?(?P<d>\d{1,2})(?:\s*[»\"“”])?(?:-?(?:го|е|ое))?"
-_RU_YEAR_WORD = r"(?:\s*(?:года|году|год|гг?\.|г\b))"
-_EN_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
-
-
-@cache
-def _grammar(lang: str) -> tuple[tuple[re.Pattern[str], Precision], ...]:
-    """The date patterns of a language, most specific first (a later one never overlaps an earlier)."""
-    month = month_alternation(lang)
-    numeric = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})\.(?P<mn>\d{{1,2}})\.{_YEAR}{_NOT_DIGIT_AFTER}" + (
-        rf"{_RU_YEAR_WORD}?" if lang == "ru" else ""
-    )
-    roman = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})[./ -]{_ROMAN_RE}[./ -]{_YEAR}{_NOT_DIGIT_AFTER}"
-    if lang == "ru":
-        patterns = [
-            (
-                rf"{_NOT_DIGIT_BEFORE}{_RU_DAY}\s+{month}(?:\s+{_YEAR}{_RU_YEAR_WORD}?)?(?![а-яё])",
-                Precision.DAY,
-            ),
-            (numeric, Precision.DAY),
-            (roman, Precision.DAY),
-            (rf"(?<![а-яё]){month}\s+{_YEAR4}{_RU_YEAR_WORD}?", Precision.MONTH),
-            (rf"{_NOT_DIGIT_BEFORE}{_YEAR4}{_RU_YEAR_WORD}", Precision.YEAR),
-        ]
-    else:
-        patterns = [
-            (rf"\b{month}\s+{_EN_DAY},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
-            (
-                rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}",
-                Precision.DAY,
-            ),
-            (numeric, Precision.DAY),
-            (roman, Precision.DAY),
-            (rf"\b{month}\s+{_EN_DAY}{_NOT_DIGIT_AFTER}(?![,.]?\s*\d)", Precision.DAY),
-            (rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month}\b", Precision.DAY),
-            (rf"\b{month}\s+(?:of\s+)?{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
-            (
-                rf"\b(?:in|of|since|until|till|by|from|to|during|year)\s+{_YEAR4}{_NOT_DIGIT_AFTER}",
-                Precision.YEAR,
-            ),
-        ]
-    flags = re.IGNORECASE
-    return tuple((re.compile(p, flags), prec) for p, prec in patterns)
-
-
 def resolve_year(two_digits: int, context_year: int) -> int:
     """The four-digit year nearest to ``context_year`` that ends in ``two_digits`` (0–99)."""
     century = context_year // 100 * 100
@@ -159,7 +101,7 @@ def _month_of(m: re.Match[str]) -> int | None:
     if groups.get("mn"):
         return int(groups["mn"])
     if groups.get("mr"):
-        return _ROMAN[groups["mr"].upper()]
+        return _ROMAN_MONTHS[groups["mr"].upper()]
     return matched_month(m)
 
 
@@ -176,7 +118,7 @@ def find_dates(text: str, lang: str, context_year: int = 1950) -> list[DateMenti
     """
     found: list[DateMention] = []
     taken: list[Span] = []
-    for pattern, precision in _grammar(lang):
+    for pattern, precision in date_grammar(lang):
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue

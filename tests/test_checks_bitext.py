@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.checks import run_checks
-from pipeline.checks.parallel import align_segments, blank_markup, segments
+from pipeline.checks.bitext import align_lines, blank_markup, text_lines
 from pipeline.config import ChecksConfig
 from pipeline.model import Markup, MarkupKind, Metadata, Section, Severity, Transcript
 
@@ -90,9 +90,9 @@ def _transcript(
 
 def _beads():
     t = _transcript()
-    o = segments(blank_markup(t.original, t.markup_in(Section.ORIGINAL), handwriting=False))
-    e = segments(blank_markup(t.translation, t.markup_in(Section.TRANSLATION)))
-    return align_segments(o, e, ChecksConfig())
+    o = text_lines(blank_markup(t.original, t.markup_in(Section.ORIGINAL), handwriting=False))
+    e = text_lines(blank_markup(t.translation, t.markup_in(Section.TRANSLATION)))
+    return align_lines(o, e, ChecksConfig())
 
 
 def test_lines_align_one_to_one_where_they_can() -> None:

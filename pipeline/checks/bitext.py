@@ -3,8 +3,8 @@
 A translation keeps the order of its original but not its line breaks: a distribution list may be
 one block in the original and a paragraph per item in the translation, a paragraph split by a page
 break in one is whole in the other, handwritten notes and editorial notes exist on one side only.
-We cut both texts into non-blank lines ("segments") and align them by dynamic programming, as
-Gale and Church align sentences: each step pairs 1–3 segments of one side with 0–3 of the other,
+We cut both texts into non-blank lines ("text_lines") and align them by dynamic programming, as
+Gale and Church align sentences: each step pairs 1–3 text_lines of one side with 0–3 of the other,
 scored by how well their lengths agree (at the document's own length ratio) and by the dates and
 numbers they share, which a translation keeps.
 """
@@ -31,7 +31,7 @@ _MARKDOWN_CHARS = re.compile(r"[*#_]|</?sup>")
 
 
 @dataclass(frozen=True)
-class Segment:
+class TextLine:
     """One non-blank line: its text with markup blanked, and its span in the section's text."""
 
     text: str
@@ -40,10 +40,10 @@ class Segment:
 
 @dataclass(frozen=True)
 class Bead:
-    """Segments of the original aligned with segments of the translation (either side may be empty)."""
+    """Segments of the original aligned with text_lines of the translation (either side may be empty)."""
 
-    original: tuple[Segment, ...]
-    translation: tuple[Segment, ...]
+    original: tuple[TextLine, ...]
+    translation: tuple[TextLine, ...]
 
     @property
     def original_span(self) -> Span | None:
@@ -78,7 +78,7 @@ def blank_markup(text: str, markup: Sequence[Markup], handwriting: bool = True) 
     return _MARKDOWN_CHARS.sub(lambda m: " " * len(m.group(0)), blanked)
 
 
-def segments(clean: str) -> list[Segment]:
+def text_lines(clean: str) -> list[TextLine]:
     """The non-blank lines of a blanked text (see ``blank_markup``), stripped, with their spans.
 
     Blank handwriting before aligning: marginal notes like "to the archive" are rarely translated,
@@ -91,31 +91,31 @@ def segments(clean: str) -> list[Segment]:
         stripped = line.strip()
         if re.search(r"\w", stripped):
             start = m.start() + line.index(stripped)
-            out.append(Segment(stripped, (start, start + len(stripped))))
+            out.append(TextLine(stripped, (start, start + len(stripped))))
     return out
 
 
-def _anchors(seg: Segment, lang: str) -> frozenset[object]:
+def _anchors(seg: TextLine, lang: str) -> frozenset[object]:
     """The dates (as (year, month, day)) and the other numbers of a segment, which a translation keeps."""
     dates = find_dates(seg.text, lang)
     numbers = find_numbers(seg.text, lang, exclude=[d.span for d in dates])
     return frozenset([d.key for d in dates] + [v for n in numbers for v in (n.value, *n.parts)])
 
 
-#: Shapes a step may take: (original segments, translation segments).
+#: Shapes a step may take: (original text_lines, translation text_lines).
 _SHAPES = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 
 
-def align_segments(
-    original: Sequence[Segment], translation: Sequence[Segment], config: ChecksConfig
+def align_lines(
+    original: Sequence[TextLine], translation: Sequence[TextLine], config: ChecksConfig
 ) -> list[Bead]:
     """The cheapest monotone alignment of two segment lists, as beads in reading order.
 
     Cost of a step: ``align_length_weight`` × |log of the length ratio against the document's|, plus
     ``align_anchor_weight`` × (½ × numbers on one side only − 2 × numbers on both), plus
-    ``align_merge_cost`` per segment beyond one-to-one; leaving segments unpaired costs
+    ``align_merge_cost`` per segment beyond one-to-one; leaving text_lines unpaired costs
     ``align_skip_cost``, down to half that for the shortest lines. Only alignments that stay within
-    ``align_band`` segments of the proportional diagonal are searched (time O(n × band)).
+    ``align_band`` text_lines of the proportional diagonal are searched (time O(n × band)).
     """
     n, m = len(original), len(translation)
     o_len = list(accumulate((len(s.text) for s in original), initial=0))

@@ -1,0 +1,383 @@
+"""The terms of the divergence score (``classify``): each a pure function of a difference, its
+readings and the document, giving (weight in log-odds, one line of evidence) pairs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from pipeline.align.align import Difference, Edit
+from pipeline.align.metrics import distance, opcodes
+from pipeline.config import DivergenceConfig
+from pipeline.lang import lexicon
+from pipeline.lang.lexicon import is_word_form
+from pipeline.lang.months import is_month
+from pipeline.lang.proper_names import is_name_or_abbreviation
+from pipeline.lang.translit import transliterate
+
+_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
+#: A year: four digits from 1000 to 2099 standing alone, or the last part of a date like 12.3.58.
+_YEAR = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})(?!\d)|\b\d{1,2}\.\d{1,2}\.(\d{2})(?!\d)")
+_DATE_LIKE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}")
+_RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+#: What ``_alnum`` drops: ``\w`` is exactly ``str.isalnum`` plus the underscore.
+_NOT_ALNUM = re.compile(r"[^\w№]|_")
+
+
+def _shape_terms(
+    t: str, o: str, unexplained: set[Edit], n_edits: int, config: DivergenceConfig
+) -> list[tuple[float, str]]:
+    """Differences of a shape that OCR produces and transcribers do not (the strongest one only);
+    ``o`` is the scan's reading with the OCR's habits taken out."""
+    t_tokens, o_tokens = t.split(" "), o.split(" ")
+    swapped = [(a, b) for a, b in unexplained if a.strip() and b.strip() and _kind(a) != _kind(b)]
+    if t.lower() == o.lower():
+        return [(config.weight_case_only, "only letter case differs")]
+    if _alnum(t) == _alnum(o):
+        return [(config.weight_punctuation_only, "only punctuation or spacing differs")]
+    if swapped:
+        a, b = swapped[0]
+        return [(config.weight_shape, f"the OCR reads a {_kind(b)} (`{b}`) where the transcription has a {_kind(a)}")]
+    if len(t_tokens) == 1 and len(o_tokens) > 1:
+        return [(config.weight_split, "the OCR breaks the word apart")]
+    if len(t_tokens) != len(o_tokens) and distance(_alnum(t), _alnum(o)) <= 1:
+        return [(config.weight_split, "the OCR splits or joins words there")]
+    if unexplained and all(not b and a.isalnum() for a, b in unexplained) and len(t_tokens) == len(o_tokens):
+        return [(config.weight_lost_letters, "the OCR lost characters there (faint print)")]
+    if n_edits > 3 and n_edits > 0.6 * max(len(t), len(o)):
+        return [(config.weight_garbled, "the OCR reading has little in common with the transcription")]
+    if len(t_tokens) == 1 and len(_alnum(t)) <= 2 and _alnum(t).isalpha():
+        return [(config.weight_short_word, "a word of one or two letters, which OCR misreads easily")]
+    return []
+
+
+def _translation_terms(
+    d: Difference, scan: str, translation: frozenset[str], config: DivergenceConfig,
+) -> list[tuple[float, str]]:
+    """Which reading the translation bears out, for numbers, names and codes (romanized, with the
+    next or previous word when the reading alone is too common, as in ``№ 415`` against ``2 415``)."""
+    if not translation:
+        return []
+    for t, s in ((d.transcript_text, scan), (f"{d.transcript_text} {d.after}", f"{scan} {d.after}"),
+                 (f"{d.before} {d.transcript_text}", f"{d.before} {scan}")):
+        t_found, s_found = _in_translation(t, translation), _in_translation(s, translation)
+        if s_found and not t_found:
+            return [(config.weight_translation_agrees, "the translation agrees with the scan")]
+        if t_found and not s_found:
+            return [(config.weight_translation_disagrees, "the translation agrees with the transcription")]
+        if t_found and s_found:
+            return []
+    return _unconfirmed_number(d, translation, config)
+
+
+def _unconfirmed_number(
+    d: Difference, translation: frozenset[str], config: DivergenceConfig
+) -> list[tuple[float, str]]:
+    """A number of two digits or more that the translation has in none of its forms (alone, with the
+    word before or after), where the scan shows nothing that the translation has either: the
+    translator saw another number, or none. Shorter numbers are too common to tell."""
+    t = d.transcript_text
+    # One digit is too common to look up, except as a numbered item (``№ 7``: ``No. 7``) or a day
+    # (``7 февраля``: ``7 February`` or ``February 7``).
+    distinct = _alnum(d.before) == "№" or is_month(d.after, "ru")
+    if not translation or sum(c.isdigit() for c in t) < (1 if distinct else 2):
+        return []
+    if any(_in_translation(x, translation)
+           for x in (t, f"{t} {d.after}", f"{d.before} {t}", f"{d.after} {t}")):
+        return []
+    return [(config.weight_number_unconfirmed, "the translation does not have this number")]
+
+
+def _in_translation(text: str, translation: frozenset[str]) -> bool:
+    """Whether the romanized ``text`` is in the translation, allowing a Russian case ending (one or two
+    letters) that the English form lacks (``Петрову`` / ``Petrov``)."""
+    key = transliterate(text)
+    if len(key) < 2 or key.isalpha() and len(key) < 3:
+        return False
+    # Only letters can be a case ending: ``28.1.77`` after ``№ 324`` must not find ``324 28.1.71``.
+    return key in translation or (len(key) >= 6 and any(
+        key[-n:].isalpha() and key[:-n] in translation for n in (1, 2)))
+
+
+def _kind(c: str) -> str:
+    """Character class for telling shape confusions: letter, number (digits and ``№``) or mark."""
+    if c.isalpha():
+        return "letter"
+    if c.isdigit() or c == "№":
+        return "number"
+    return "mark"
+
+
+def document_years(text: str) -> Counter[int]:
+    """Years mentioned in ``text`` (``1958``, or the ``58`` of ``12.3.58``), as full or two-digit."""
+    return Counter(_years(text))
+
+
+def _years(text: str) -> list[int]:
+    return [int(m.group(1) or m.group(2)) for m in _YEAR.finditer(text)]
+
+
+def _without_years(text: str) -> str:
+    """``text`` without its years (``21.5.`` of ``21.5.71``)."""
+    for m in reversed(list(_YEAR.finditer(text))):
+        start, end = m.span(1) if m.group(1) else m.span(2)
+        text = text[:start] + text[end:]
+    return text
+
+
+def _year_terms(t: str, scan: str, years: Counter[int], config: DivergenceConfig) -> list[tuple[float, str]]:
+    """A year reading that fits the document's other dates beats one that does not.
+
+    Years are compared by their last two digits and, when both are written in full, by century
+    too; "fits" means within ``config.year_slack`` of a year mentioned elsewhere in the transcription.
+    """
+    ty, sy = _years(t), _years(scan)
+    if not ty or not sy or ty == sy:
+        return []
+    others = years - Counter(ty)
+    if not others:
+        return []
+
+    def fits(year: int) -> bool:
+        # A year in full is compared with years in full (its century matters); a two-digit one
+        # with the last two digits of any.
+        return any(abs(year - y) <= config.year_slack if year >= 100 else abs(year - y % 100) <= config.year_slack
+                   for y in others if year < 100 or y >= 100)
+
+    t_fits, s_fits = all(map(fits, ty)), all(map(fits, sy))
+    if s_fits and not t_fits:
+        return [(config.weight_year_fits,
+                 "the scan's year fits the document's other dates, the transcription's does not")]
+    # An odd year read by the OCR makes its year noise, not the rest of the date: a day or month
+    # that differs too (``21.5.71`` read ``21.6.11``) is still evidence.
+    if t_fits and not s_fits and _alnum(_without_years(t)) == _alnum(_without_years(scan)):
+        return [(config.weight_year_odd, "the OCR's year does not fit the document's other dates")]
+    return []
+
+
+def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, config: DivergenceConfig) -> bool:
+    """An OCR word read with confidence (``pivot`` at least) as a Russian word form or a number, three
+    characters at least, five if read with less than ``config.confidence_pivot`` (shorter pieces are
+    as often fragments of a split word or specks as words, the more so on a faint page); a word form of
+    ``config.omission_long_word`` letters or more, or one letter from one, at any confidence. A word that becomes
+    a word form when one of the OCR's habitual misreadings is undone counts (``заселании`` where the
+    OCR reads ``д`` as ``л``: ``undo`` maps the letter it reads to the letters it stands for)."""
+    key = _alnum(text)
+    # Initials (``Р.Ф.`` of ``Р.Ф.Комаров``) are letters, not words to look up.
+    words = [w for w in _CYRILLIC_WORD.findall(text) if len(w) > 1]
+    # OCR noise does not make up a long word form, however unsure the OCR was of it, nor a long
+    # word one letter from one (``ъстретиться``).
+    if len(key) >= config.omission_long_word and len(words) == 1 and key == words[0].lower():
+        return _is_word_undoing(words[0], undo) or _one_letter_from_word_form(words[0].lower())
+    if confidence < pivot or len(key) < (3 if confidence >= config.confidence_pivot else 5):
+        return False
+    return key.isdigit() or (bool(words) and all(_is_word_undoing(w, undo) for w in words))
+
+
+def _is_word_undoing(word: str, undo: dict[str, str]) -> bool:
+    """Whether ``word``, or ``word`` with one letter put back as ``undo`` says, is a word form."""
+    return is_word_form(word) or any(
+        is_word_form(word[:i] + a + word[i + 1:]) for i, c in enumerate(word) for a in undo.get(c, ""))
+
+
+@lru_cache(maxsize=1 << 14)
+def _one_letter_from_word_form(word: str) -> bool:
+    """Whether changing one letter of ``word`` (lower-case) makes a word form."""
+    return any(is_word_form(word[:i] + a + word[i + 1:]) for i in range(len(word)) for a in _RUSSIAN_LETTERS)
+
+
+def _habit_undo(habits: Counter[Edit], config: DivergenceConfig) -> dict[str, str]:
+    """For each letter the OCR habitually reads in place of others, those letters."""
+    undo: dict[str, str] = {}
+    for (a, b), n in habits.items():
+        if n >= config.habit_min_count and a.isalpha() and b.isalpha() and a.lower() != b.lower():
+            undo[b] = undo.get(b, "") + a
+    return undo
+
+
+def _doubles(d: Difference) -> bool:
+    """Whether the transcription's text there repeats the word before or after it."""
+    t = d.transcript_text
+    first, last = t.split(" ")[0], t.split(" ")[-1]
+    return bool(_alnum(t)) and (_alnum(first) == _alnum(d.before) or _alnum(last) == _alnum(d.after))
+
+
+def _confidence(d: Difference, among: set[int] | None = None) -> float | None:
+    """The lowest confidence of the OCR words involved (those of ``among``, when given and any):
+    a reading is as doubtful as its worst part."""
+    picked = [w for k, w in enumerate(d.words) if not among or k in among]
+    confs = [w.word.confidence for w in picked if w.word.confidence >= 0]
+    return min(confs) if confs else None
+
+
+def _confidence_term(
+    conf: float | None, config: DivergenceConfig, floor: float | None = None, pivot: float | None = None,
+) -> tuple[float, str]:
+    """The OCR's confidence as evidence, not below ``floor`` (a fraction of full weight) when given,
+    around ``pivot`` (default ``config.confidence_pivot``)."""
+    if conf is None:
+        return 0.0, ""
+    lowest = -1.5 if floor is None else floor
+    weight = max(lowest, min(1.0, (conf - (pivot or config.confidence_pivot)) / config.confidence_spread))
+    return weight * config.weight_confidence, f"OCR confidence {conf:.0f}"
+
+
+def _pass_terms(d: Difference, suspect: set[int], config: DivergenceConfig) -> list[tuple[float, str]]:
+    """Evidence from the extra OCR passes (``OcrWord.readings``), when the OCR made any: a pass
+    that reads what the transcription says makes the difference noise; passes that all agree with
+    the main reading make it firmer."""
+    words = [w.word for k, w in enumerate(d.words) if (k in suspect or not suspect) and w.word.readings]
+    if not words:
+        return []
+    target = _alnum(d.transcript_text)
+    if any(r != w.text and _alnum(r) and _alnum(r) in target for w in words for r in w.readings):
+        return [(config.weight_pass_disagrees, "another OCR pass reads it as the transcription does")]
+    if all(r == w.text for w in words for r in w.readings):
+        n = 1 + len(words[0].readings)
+        return [(config.weight_passes_agree, f"all {n} OCR passes agree")]
+    return []
+
+
+def _repair(t: str, scan: str) -> tuple[str, str] | None:
+    """(word, its repair): a word of ``t`` (four letters at least) that is no word form, and ``t`` with
+    one of its letters replaced by the one ``scan`` has there, which makes that word a word form."""
+    for tag, t0, t1, s0, s1 in opcodes(t, scan):
+        if tag != "replace" or t1 - t0 != s1 - s0:
+            continue
+        for i in range(t0, t1):
+            a, b = t[i], scan[s0 + i - t0]
+            if not (a.isalpha() and b.isalpha()) or a.lower() == b.lower():
+                continue
+            fixed = t[:i] + (b.upper() if a.isupper() else b.lower()) + t[i + 1:]
+            for m in _CYRILLIC_WORD.finditer(fixed):
+                if m.start() <= i < m.end() and m.end() - m.start() >= 4:
+                    word = t[m.start():m.end()]
+                    if not is_word_form(word) and is_word_form(m.group()):
+                        return word, fixed
+    return None
+
+
+def _inflection_terms(t: str, scan: str, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """Two word forms of one word (``строительство`` / ``строительства``): a slip of agreement, which
+    a transcriber makes and the OCR, reading glyph by glyph, only hits on by chance."""
+    tw, sw = _CYRILLIC_WORD.findall(t), _CYRILLIC_WORD.findall(scan)
+    only_t = [w for w in tw if w not in sw]
+    only_s = [w for w in sw if w not in tw]
+    if len(only_t) != 1 or len(only_s) != 1 or only_t[0].lower() == only_s[0].lower():
+        return []
+    # An ending the OCR lost (``этому`` read ``это``) is faint print, not another form.
+    if only_t[0].lower().startswith(only_s[0].lower()):
+        return []
+    if not _lemmas(only_t[0]) & _lemmas(only_s[0]):
+        return []
+    return [(config.weight_inflection, f"`{only_s[0]}` and `{only_t[0]}` are forms of one word")]
+
+
+@lru_cache(maxsize=1 << 16)
+def _lemmas(word: str) -> frozenset[str]:
+    """The dictionary forms of the known parses of ``word``."""
+    return frozenset(p.normal_form for p in lexicon.russian().parse(word.lower()) if p.is_known)
+
+
+def _dictionary_terms(t: str, scan: str, config: DivergenceConfig) -> tuple[str, list[tuple[float, str]]]:
+    """Whether the words in which the two readings differ are Russian word forms: which readings are
+    (``"scan"``, ``"transcription"``, ``"both"``, ``"neither"``, or ``"none"`` when no words differ),
+    and the evidence."""
+    # The transcription's abbreviations (``МНР``) are mostly not in the dictionary: that says nothing.
+    tw = [w for w in _CYRILLIC_WORD.findall(t) if not _is_code(w) or is_word_form(w)]
+    sw = _CYRILLIC_WORD.findall(scan)
+    only_t = [w for w in tw if w not in sw and len(w) > 1]
+    only_s = [w for w in sw if w not in tw and len(w) > 1]
+    if not only_t or not only_s:
+        return "none", []
+    bad_t = [w for w in only_t if not is_word_form(w)]
+    bad_s = [w for w in only_s if not is_word_form(w)]
+    if bad_t and not bad_s:
+        return "scan", [(config.weight_not_a_word, f"a word form of Russian, while `{bad_t[0]}` is not")]
+    if bad_s and not bad_t:
+        return "transcription", [(config.weight_ocr_not_a_word,
+                                  f"`{bad_s[0]}` is no word form; the transcription's reading is")]
+    if not bad_s and not bad_t:
+        return "both", [(config.weight_both_words, "both readings are Russian words")]
+    return "neither", []
+
+
+def _token_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """Digits, dates, names and abbreviations weigh more: an error there changes the record."""
+    t, o = d.transcript_text, d.ocr_text
+    terms: list[tuple[float, str]] = []
+    if any(c.isdigit() or c == "№" for e in d.edits for c in e):
+        terms.append((config.weight_digits, "a digit or number sign differs"))
+        if _DATE_LIKE.search(t) or _DATE_LIKE.search(o) or is_month(d.after, "ru"):
+            terms.append((config.weight_date, "in a date or year"))
+    words = t.split(" ") + o.split(" ")
+    # A word form in capitals (a heading's ``БЕСЕДЫ``) is no abbreviation; a dictionary abbreviation
+    # (``СССР``) is a name below.
+    if any(_is_code(w) and not is_word_form(w) for w in words):
+        terms.append((config.weight_name, "an abbreviation or reference code"))
+    elif any(is_name_or_abbreviation(w) for w in _CYRILLIC_WORD.findall(t + " " + o)):
+        terms.append((config.weight_name, "a proper name"))
+    return terms
+
+
+def _is_code(word: str) -> bool:
+    """An abbreviation or reference code: two or more capitals in a row (``МИД``, ``ГДР``), or letters
+    mixed with digits (``2-к``)."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return False
+    caps = re.search(r"[^\W\d_]{2,}", word)
+    all_caps = caps is not None and caps.group(0).isupper() and len(letters) <= 6
+    return all_caps or any(c.isdigit() for c in word)
+
+
+def _scan_reading(d: Difference, habitual: set[Edit]) -> str:
+    """What the scan most likely says: the OCR reading, except where it makes an edit that it makes
+    habitually elsewhere in the document (its noise, not the page's text): there the transcription's
+    characters stand."""
+    if not habitual or not set(d.edits) - habitual:
+        return d.ocr_text
+    t, o = d.transcript_text, d.ocr_text
+    out = []
+    for tag, t0, t1, o0, o1 in opcodes(t, o):
+        if tag == "equal":
+            out.append(t[t0:t1])
+        elif tag == "replace":
+            out += [a if (a, b) in habitual else b for a, b in zip(t[t0:t1], o[o0:o1], strict=True)]
+        elif tag == "delete":
+            out += [a for a in t[t0:t1] if (a, "") in habitual]
+        else:
+            out += [b for b in o[o0:o1] if ("", b) not in habitual]
+    return "".join(out)
+
+
+def _matches_any(text: str, others: Sequence[str], threshold: float, *, moved: bool = False) -> bool:
+    """Whether ``text`` (of a few characters at least) is, fuzzily (rapidfuzz score 0–100 from
+    ``threshold``), one of ``others`` (lower-cased) or part of one, a third of it at least: a word
+    is part of many a line by chance, and a line of the scan is no markup because the markup's
+    ``В архив`` is in it. With ``moved`` (the same text, dropped at one place and added at another)
+    a short text must match whole: ``без`` partly matches ``беседы``."""
+    key = _alnum(text)
+    if len(key) < 3:
+        # Too short for a fuzzy match (a sheet number such as ``51``): only the same characters count.
+        return bool(key) and any(key == _alnum(other) for other in others)
+    candidates = [o for o in others if len(o) >= 3 and 3 * len(text) >= len(o) and 3 * len(o) >= len(text)]
+    scorer = fuzz.ratio if moved and len(text) < 12 else fuzz.partial_ratio
+    return process.extractOne(text.lower(), candidates, scorer=scorer, score_cutoff=threshold) is not None
+
+
+def _alnum(text: str) -> str:
+    """The letters, digits and number signs of ``text``, lower-cased: what a reading says."""
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+def _show(c: str) -> str:
+    return c if c.strip() else ("∅" if not c else "␣")
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

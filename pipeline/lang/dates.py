@@ -1,0 +1,75 @@
+"""Date grammars: the forms a language writes dates in, as regular expressions over its month names
+(``months``). ``pipeline.checks.dates`` finds, normalizes and compares the dates they match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from functools import cache
+
+from pipeline.lang.months import month_alternation
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+_ROMAN_RE = "(?P<mr>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_YEAR = r"(?P<y>\d{4}|\d{2})"
+_YEAR4 = r"(?P<y>1[5-9]\d{2}|20\d{2})"
+# Beside a day and a month any four digits are the year, even an impossible one (a slip: 7957).
+_ANY_YEAR4 = r"(?P<y>\d{4})"
+_NOT_DIGIT_BEFORE = r"(?<![\d.,/])"
+_NOT_DIGIT_AFTER = r"(?![\d])"
+# A Russian day may be quoted, spaced inside its quotes, and carry an ordinal ending: «5», " 5 ", 5-го.
+_RU_DAY = r"(?:[«\"„“”]\s*)?(?P<d>\d{1,2})(?:\s*[»\"“”])?(?:-?(?:го|е|ое))?"
+_RU_YEAR_WORD = r"(?:\s*(?:года|году|год|гг?\.|г\b))"
+_EN_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+
+
+def _russian(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
+    return [
+        (rf"{_NOT_DIGIT_BEFORE}{_RU_DAY}\s+{month}(?:\s+{_YEAR}{_RU_YEAR_WORD}?)?(?![а-яё])", Precision.DAY),
+        (numeric + rf"{_RU_YEAR_WORD}?", Precision.DAY),
+        (roman, Precision.DAY),
+        (rf"(?<![а-яё]){month}\s+{_YEAR4}{_RU_YEAR_WORD}?", Precision.MONTH),
+        (rf"{_NOT_DIGIT_BEFORE}{_YEAR4}{_RU_YEAR_WORD}", Precision.YEAR),
+    ]
+
+
+def _english(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
+    return [
+        (rf"\b{month}\s+{_EN_DAY},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
+        (rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
+        (numeric, Precision.DAY),
+        (roman, Precision.DAY),
+        (rf"\b{month}\s+{_EN_DAY}{_NOT_DIGIT_AFTER}(?![,.]?\s*\d)", Precision.DAY),
+        (rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month}\b", Precision.DAY),
+        (rf"\b{month}\s+(?:of\s+)?{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
+        (rf"\b(?:in|of|since|until|till|by|from|to|during|year)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
+    ]
+
+
+#: Each language's date patterns, from its month alternation and the two numeric forms that every
+#: language shares (``12.3.61``, ``14.III.61``): most specific first. A new language adds a function.
+_GRAMMARS: dict[str, Callable[[str, str, str], list[tuple[str, Precision]]]] = {"ru": _russian, "en": _english}
+
+
+def date_languages() -> tuple[str, ...]:
+    """The languages whose dates are found (codes as in ``data/months.yaml``)."""
+    return tuple(_GRAMMARS)
+
+
+@cache
+def date_grammar(lang: str) -> tuple[tuple[re.Pattern[str], Precision], ...]:
+    """The date patterns of ``lang`` (a key of ``date_languages``), compiled, most specific first
+    (a later one never overlaps an earlier)."""
+    month = month_alternation(lang)
+    numeric = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})\.(?P<mn>\d{{1,2}})\.{_YEAR}{_NOT_DIGIT_AFTER}"
+    roman = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})[./ -]{_ROMAN_RE}[./ -]{_YEAR}{_NOT_DIGIT_AFTER}"
+    patterns = _GRAMMARS[lang](month, numeric, roman)
+    return tuple((re.compile(p, re.IGNORECASE), precision) for p, precision in patterns)
