@@ -29,7 +29,6 @@ from pipeline.errors import (
     BadArgumentsError,
     InputFileError,
 )
-from pipeline.executor import limit_ocr_threads
 from pipeline.model import (
     Metrics,
     OcrPage,
@@ -43,6 +42,7 @@ from pipeline.report import (
     write_index,
     write_report,
 )
+from pipeline.runtime import prepare_page_reading
 
 _TRANSCRIPT_SUFFIXES = (".md", ".txt")
 
@@ -127,7 +127,7 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
     """OCR one image after preprocessing (``scanproof ocr``)."""
     config = config or Config()
     ocr.require_tesseract(config.ocr.lang)
-    limit_ocr_threads()
+    prepare_page_reading()
     sources = ingest.discover_pages([path])
     if not sources:
         raise InputFileError(f"{path}: not an image file; give a PNG, JPEG, TIFF or PDF")

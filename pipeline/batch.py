@@ -21,6 +21,7 @@ from pipeline.lang.script import CYRILLIC, LATIN, letters_by_script, ocr_scripts
 from pipeline.model import DocumentReport, PageResult, PageSource, Transcript
 from pipeline.page import read_page_task
 from pipeline.report import ReportFiles, require_outside, require_report_folder, write_report
+from pipeline.runtime import prepare_page_reading
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def run_documents(
     others go on; once no document is left to report, the pages still queued are not read.
     """
     ocr.require_tesseract(config.ocr.lang)
+    prepare_page_reading()  # pages are opened here too, to count them
     if config.run.cache and config.run.cache_dir is None:
         config = replace(config, run=replace(config.run, cache_dir=str(out_dir / ".cache")))
     engine = ocr.engine_fingerprint(config.ocr.lang)

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from pipeline.config import RunConfig
 from pipeline.errors import BadArgumentsError, MissingDependencyError
+from pipeline.runtime import prepare_page_reading
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -38,19 +39,8 @@ class WorkerDied(RuntimeError):
     """A task's worker process died (killed, out of memory, crashed) on every try."""
 
 
-def limit_ocr_threads() -> None:
-    """One OpenMP thread per Tesseract run started from this process.
-
-    Debian's Tesseract is built with OpenMP and asks for 4 threads; on a 2-core machine running a
-    page per core that thrashes (5× slower, FACTS.md). pytesseract hands ``os.environ`` to its
-    child, so the setting must be in this process's environment; it is made where a process is
-    set up to read pages (each worker, a remote Dask worker, or this process), never per page.
-    """
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
 def _init_worker() -> None:
-    limit_ocr_threads()
+    prepare_page_reading()
     # Ctrl-C reaches the whole process group; the parent alone handles it (exit 130), so that
     # workers do not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -120,7 +110,7 @@ def _run_local(
     if it dies again, the remaining tasks run one per fresh worker, so that only the task that
     kills its worker is given up."""
     if workers == 1:
-        limit_ocr_threads()
+        prepare_page_reading()
         for key, args in pending.items():
             try:
                 yield TaskOutcome(key, fn(*args))
@@ -176,7 +166,7 @@ def _run_dask(
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
             client = stack.enter_context(Client(cluster))
-        client.run(limit_ocr_threads)
+        client.run(prepare_page_reading)
         ahead = 2 * max(workers, len(client.scheduler_info().get("workers", {})))
         todo = iter(list(pending.items()))
         futures: dict[Any, K] = {}

@@ -15,6 +15,7 @@ from pipeline.config import Config
 from pipeline.errors import ScanproofError, TesseractFailedError
 from pipeline.model import OcrPage, PageResult, PageSource
 from pipeline.preview import encode_pixels
+from pipeline.runtime import prepare_page_reading
 from pipeline.tempfiles import temporary_directory
 
 #: The sections of ``Config`` that shape a page's reading (and so its cache key).
@@ -27,6 +28,7 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     A Tesseract crash or time-out on the page gives an ``OcrPage`` marked failed rather than an
     exception, so that the rest of the document still gets its report.
     """
+    prepare_page_reading()
     page = ingest.load_page(source, index, config.ingest)
     preview = encode_pixels(page.pixels, config.report)
     try:

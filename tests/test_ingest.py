@@ -18,8 +18,15 @@ from pipeline.config import IngestConfig
 from pipeline.errors import InputFileError
 from pipeline.ingest import discover_pages, estimate_dpi, load_page
 from pipeline.model import PageSource
+from pipeline.runtime import prepare_page_reading
 
 CONFIG = IngestConfig()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _page_reading_process() -> None:
+    """Decoding runs in a process set up for reading pages, as every worker is (``pipeline.runtime``)."""
+    prepare_page_reading()
 
 
 def _marked(mode: str = "L") -> Image.Image:

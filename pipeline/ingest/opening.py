@@ -3,16 +3,13 @@ from the header before anything is decoded, image libraries that print nothing."
 
 from __future__ import annotations
 
-import ctypes
 import struct
-import warnings
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from functools import cache
+from contextlib import contextmanager
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from pipeline.config import IngestConfig
 from pipeline.errors import InputFileError
@@ -59,49 +56,13 @@ def _pillow_errors(path: Path, kind: str) -> Iterator[None]:
 
 @contextmanager
 def decoding(path: Path, kind: str) -> Iterator[None]:
-    """The context every Pillow call on ``path`` runs in: its failures become one-line errors."""
-    _quiet_decoders()
+    """The context every Pillow call on ``path`` runs in: its failures become one-line errors.
+
+    The process is expected to be set up for reading pages (``pipeline.runtime``): Pillow's own
+    size guard off (``check_size`` applies ours, from the header), libtiff silent on stderr."""
     # ``reading`` inside: a permission error is an OSError, but not a damaged image.
     with _pillow_errors(path, kind), reading(path):
         yield
-
-
-@cache
-def _quiet_decoders() -> None:
-    """Set up the image libraries once, for every thread at once (nothing is swapped per call,
-    which would race between threads decoding at the same time).
-
-    Pillow's decompression-bomb guard is off: it would refuse with its own wording (and its own
-    limit) before ``check_size`` can name the option that raises ours, which is checked from the
-    header before anything is decoded. Pillow's warnings about odd metadata (corrupt EXIF) are
-    dropped: the page is still read and the user can do nothing about them. libtiff prints its
-    complaints from C on stderr ("LZWDecode: Not enough data at scanline 0"), which would break
-    the promise of one line per error (the refusal that follows says what is wrong): its message
-    handlers are unset.
-    """
-    Image.MAX_IMAGE_PIXELS = None
-    warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-    for library in _loaded_libraries("libtiff"):
-        for setter in ("TIFFSetErrorHandler", "TIFFSetWarningHandler"):
-            function = getattr(library, setter, None)
-            if function is not None:
-                function.argtypes, function.restype = [ctypes.c_void_p], ctypes.c_void_p
-                function(None)
-
-
-def _loaded_libraries(stem: str) -> list[ctypes.CDLL]:
-    """The shared libraries named ``stem…`` that this process has loaded (Linux; none elsewhere).
-    Opening a loaded library again gives the same instance, whose settings then apply to Pillow."""
-    try:
-        maps = Path("/proc/self/maps").read_text()
-    except OSError:
-        return []
-    paths = {line.split()[-1] for line in maps.splitlines() if f"/{stem}" in line and ".so" in line}
-    out = []
-    for path in sorted(paths):
-        with suppress(OSError):
-            out.append(ctypes.CDLL(path))
-    return out
 
 
 def check_size(path: Path, width: int, height: int, config: IngestConfig) -> None:

@@ -4,7 +4,8 @@
   the archive's language name or its letters), how to tell its lines from the English
   translation's, and which scripts a Tesseract language setting (``rus+eng``) reads.
 - ``months``: month names per language (``data/months.yaml``), for dates, alignment keys and
-  divergence scoring; ``dates``: each language's date grammar over them.
+  divergence scoring; ``dates``: each language's date grammar over them; ``numbers``: how it
+  groups digits, marks decimals, ordinals and scales.
 - ``translit``: Cyrillic in Latin letters: one fixed romanization for lookup keys, and every
   spelling of the ``iuliia`` schemes plus ``data/spanish.yaml`` for matching names.
 - ``lexicon``: the Russian dictionary (pymorphy3): word forms and their readings.
@@ -19,7 +20,8 @@ Adding a language:
    ``_LANGUAGE_SCRIPTS``; if it is written in Cyrillic, its Tesseract code in ``_CYRILLIC_OCR_LANGS``.
 2. ``data/months.yaml``: a section under its code with one pattern per month, every grammatical
    case and the usual abbreviations; and in ``dates.py`` a grammar function in ``_GRAMMARS``, to
-   have its dates found.
+   have its dates found; in ``numbers.py`` its digit grouping, decimal mark, ordinal endings
+   and scale words, to have its numbers compared.
 3. ``packaging/debian-packages.txt``: its Tesseract data, ``tesseract-ocr-<code>`` (``deu``,
    ``ukr`` …), so that ``--lang <code>`` can read it.
 
