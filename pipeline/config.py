@@ -32,6 +32,14 @@ def _require_positive(section: object, *names: str) -> None:
             raise BadArgumentsError(f"{type(section).__name__}.{name} = {value!r}: give a finite number above 0")
 
 
+def _require_share(section: object, *names: str) -> None:
+    """Each of ``names`` a share, 0–1 inclusive."""
+    for name in names:
+        value = getattr(section, name)
+        if not (isinstance(value, int | float) and 0 <= value <= 1):
+            raise BadArgumentsError(f"{type(section).__name__}.{name} = {value!r}: give a share from 0 to 1")
+
+
 def _require_one_of(section: object, name: str, allowed: Collection[object]) -> None:
     _require_all_of(section, name, [getattr(section, name)], allowed)
 
@@ -209,6 +217,11 @@ class AlignConfig:
     max_confusions: int = 20
 
 
+    def __post_init__(self) -> None:
+        _require_positive(self, "anchor_min_chars", "moved_block_min_anchors", "max_confusions")
+        _require_share(self, "page_confidence_quantile")
+
+
 @dataclass(frozen=True)
 class DivergenceConfig:
     """Telling transcription errors from OCR noise among the differences (``pipeline.divergence``)."""
@@ -312,6 +325,13 @@ class DivergenceConfig:
     weight_unread: float = -0.8
 
 
+    def __post_init__(self) -> None:
+        _require_share(self, "high_score", "medium_score", "low_score")
+        if not self.low_score <= self.medium_score <= self.high_score:
+            raise BadArgumentsError("DivergenceConfig: give low_score ≤ medium_score ≤ high_score")
+        _require_positive(self, "confidence_spread", "same_text_min")
+
+
 @dataclass(frozen=True)
 class ChecksConfig:
     """Text-only consistency checks (dates, numbers, names; original vs translation)."""
@@ -353,6 +373,10 @@ class ChecksConfig:
     align_skip_cost: float = 1.2
     #: Segments (lines) the alignment may stray from the proportional diagonal; bounds its time.
     align_band: int = 25
+
+
+    def __post_init__(self) -> None:
+        _require_share(self, "name_accept", "name_min")
 
 
 @dataclass(frozen=True)
@@ -472,6 +496,10 @@ class LayoutConfig:
     stamp_angles_deg: tuple[float, ...] = (-12.0, 0.0, 12.0)
 
 
+    def __post_init__(self) -> None:
+        _require_positive(self, "analysis_dpi", "read_dpi", "group_mm", "min_element_mm")
+
+
 @dataclass(frozen=True)
 class MarkupConfig:
     """Matching the elements found on the scan to the transcription's editorial markup
@@ -482,6 +510,10 @@ class MarkupConfig:
     #: Largest distance in reading order (0–1 of the document) for matching a handwritten note or a
     #: sheet number by position alone (stamps and signatures are matched by kind wherever they are).
     position_match_max: float = 0.5
+
+
+    def __post_init__(self) -> None:
+        _require_share(self, "text_match_min", "position_match_max")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ def test_the_defaults_are_valid():
     (lambda: OcrConfig(element_timeout_s=0), "OcrConfig.element_timeout_s"),
     (lambda: OcrConfig(psm=14), "OcrConfig.psm"),
     (lambda: IngestConfig(max_pixels=0), "IngestConfig.max_pixels"),
+    (lambda: replace(Config().divergence, low_score=0.9), "low_score ≤ medium_score ≤ high_score"),
+    (lambda: replace(Config().markup, text_match_min=60), "MarkupConfig.text_match_min"),
+    (lambda: replace(Config().align, page_confidence_quantile=-0.1), "AlignConfig.page_confidence_quantile"),
+    (lambda: replace(Config().layout, read_dpi=0), "LayoutConfig.read_dpi"),
+    (lambda: replace(Config().checks, name_min=1.5), "ChecksConfig.name_min"),
     # ``replace`` makes a new section, checked as well.
     (lambda: replace(Config().report, image_format="gif"), "ReportConfig.image_format"),
 ])
