@@ -19,33 +19,33 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pipeline import align as align_stage
-from pipeline import ingest, ocr, transcript
-from pipeline.batch import DocumentInput, DocumentOutcome, PageEvent, Progress, require_ocr_script, run_documents
 from pipeline.config import Config
-from pipeline.document import analyse
-from pipeline.errors import (
-    BadArgumentsError,
-    InputFileError,
-)
-from pipeline.model import (
-    Metrics,
-    OcrPage,
-)
-from pipeline.page import read_page
-from pipeline.report import (
-    IndexRow,
-    ReportFiles,
-    report_folder,
-    require_outside,
-    write_index,
-    write_report,
-)
-from pipeline.runtime import prepare_page_reading
+from pipeline.errors import BadArgumentsError, InputFileError
+
+if TYPE_CHECKING:
+    from pipeline.batch import DocumentInput, DocumentOutcome, PageEvent, Progress, require_ocr_script
+    from pipeline.document import analyse
+    from pipeline.model import Metrics, OcrPage
+    from pipeline.page import read_page
+    from pipeline.report import ReportFiles
+
+#: Names of this API that live in the flows' modules, imported when first used: a command that
+#: needs none of the pipeline (``scanproof --help``, ``scanproof cer``) does not pay for loading it.
+_LAZY = {"DocumentInput": "batch", "DocumentOutcome": "batch", "PageEvent": "batch", "Progress": "batch",
+         "require_ocr_script": "batch", "read_page": "page", "analyse": "document"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f"pipeline.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _TRANSCRIPT_SUFFIXES = (".md", ".txt")
-
 
 __all__ = [
     "BatchResult",
@@ -53,10 +53,12 @@ __all__ = [
     "DocumentOutcome",
     "PageEvent",
     "Progress",
+    "analyse",
     "check",
     "compare_texts",
     "find_documents",
     "read_image",
+    "read_page",
     "require_ocr_script",
     "run",
     "verify",
@@ -86,6 +88,8 @@ def verify(
 
     ``scans`` are image files or folders of them (pages in natural order of file names).
     """
+    from pipeline.batch import DocumentInput, run_documents
+
     config = config or Config()
     doc = DocumentInput(transcript_path.stem, transcript_path, tuple(scans))
     outcome = run_documents([doc], out_dir, lambda _: out_dir, config, progress)[0]
@@ -97,6 +101,10 @@ def verify(
 
 def check(transcript_path: Path, out_dir: Path, config: Config | None = None) -> ReportFiles:
     """Run the text-only checks (dates, numbers, names vs translation) and write the report."""
+    from pipeline import transcript
+    from pipeline.document import analyse
+    from pipeline.report import require_outside, write_report
+
     config = config or Config()
     require_outside(out_dir, [transcript_path])
     transcript_ = transcript.read_transcript(transcript_path)
@@ -115,6 +123,9 @@ def run(
     Reports go to ``out_dir/ID/``; ``out_dir/index.html`` lists them. A document that fails is
     named in the result and the batch goes on.
     """
+    from pipeline.batch import run_documents
+    from pipeline.report import IndexRow, report_folder, require_outside, write_index
+
     config = config or Config()
     require_outside(out_dir, [scans_dir, transcripts_dir])
     docs = find_documents(scans_dir, transcripts_dir)
@@ -125,6 +136,10 @@ def run(
 
 def read_image(path: Path, config: Config | None = None) -> OcrPage:
     """OCR one image after preprocessing (``scanproof ocr``)."""
+    from pipeline import ingest, ocr
+    from pipeline.page import read_page
+    from pipeline.runtime import prepare_page_reading
+
     config = config or Config()
     ocr.require_tesseract(config.ocr.lang)
     prepare_page_reading()
@@ -136,11 +151,17 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
 
 def compare_texts(reference: Path, hypothesis: Path) -> Metrics:
     """CER and WER of a hypothesis text file against a reference text file (``scanproof cer``)."""
-    return align_stage.text_metrics(transcript.read_text(reference), transcript.read_text(hypothesis))
+    from pipeline.align.metrics import text_metrics
+    from pipeline.transcript import read_text
+
+    return text_metrics(read_text(reference), read_text(hypothesis))
 
 
 def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput]:
     """Pair ``transcripts_dir/ID.{md,txt}`` with ``scans_dir/ID/`` (a folder) or ``scans_dir/ID.*``."""
+    from pipeline import ingest
+    from pipeline.batch import DocumentInput
+
     if not transcripts_dir.is_dir():
         raise BadArgumentsError(f"{transcripts_dir}: no such folder of transcripts")
     if not scans_dir.is_dir():

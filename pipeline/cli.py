@@ -17,9 +17,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from pipeline import api
 from pipeline.config import EXECUTORS, EXPORT_FORMATS, Config, IngestConfig, OcrConfig, RunConfig
 from pipeline.errors import (
     ExitCode,
@@ -29,6 +28,9 @@ from pipeline.errors import (
     ScanproofWarning,
     StopRequested,
 )
+
+if TYPE_CHECKING:
+    from pipeline import api
 
 DEFAULT_SCANS = Path("scans")
 DEFAULT_TRANSCRIPTS = Path("transcripts")
@@ -205,6 +207,9 @@ def _run_config(args: argparse.Namespace) -> RunConfig:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: ``--help`` and usage errors then never load the pipeline.
+    from pipeline import api
+
     config = Config()
     if hasattr(args, "lang"):
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),

@@ -91,14 +91,16 @@ def run_tasks(
     """Run ``fn(*args)`` for each ``(key, args)`` and yield outcomes as they complete.
 
     ``fn`` and its arguments must pickle. The executor is ``config.executor``: ``local`` runs
-    ``config.jobs`` worker processes (0 = one per core; 1 runs in this process, which keeps
-    tracebacks simple for ``--debug`` and tests); ``dask`` runs on ``config.scheduler`` or on a
-    LocalCluster of that many workers.
+    ``config.jobs`` worker processes (0 = one per core), never more than there are tasks (one
+    runs in this process, which starts nothing and keeps tracebacks simple for ``--debug``);
+    ``dask`` runs on ``config.scheduler`` or on a LocalCluster of that many workers.
     """
     if config.executor == "dask":
         yield from _run_dask(fn, dict(tasks), worker_count(config.jobs), config.scheduler)
     elif config.executor == "local":
-        yield from _run_local(fn, dict(tasks), worker_count(config.jobs))
+        pending = dict(tasks)
+        # No more workers than tasks: a one-page run reads its page here, with no pool to start.
+        yield from _run_local(fn, pending, min(worker_count(config.jobs), max(1, len(pending))))
     else:
         raise BadArgumentsError(f"unknown executor {config.executor!r}; use 'local' or 'dask'")
 

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import BadArgumentsError
-from pipeline.synth import make_document, read_layout, render_layout
-from pipeline.synth.degrade import LEVELS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("layout", type=Path, nargs="?", help="layout file, e.g. scans/DOCUMENT/layout.yaml")
     p.add_argument("--out", type=Path, required=True, help="folder for page-N.png, page-N.xml, …")
-    p.add_argument("--level", choices=tuple(LEVELS), help="degradation (default: the layout's, or archival)")
+    # No ``choices``: they would load the renderer for every command; ``run`` checks the name.
+    p.add_argument("--level", help="degradation: clean, archival or poor (default: the layout's, or archival)")
     p.add_argument("--seed", type=int, default=0, help="random document to make (default 0)")
     p.add_argument("--pages", type=int, default=1, help="pages of a random document (default 1)")
     p.add_argument("--plant", type=int, default=0, metavar="N",
@@ -37,6 +36,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``scanproof synth``; returns the exit code. Errors are raised as ``ScanproofError``."""
+    from pipeline.synth.layout import read_layout
+    from pipeline.synth.make import make_document, render_layout
+
     if args.layout is not None:
         if args.plant or args.plant_translation:
             raise BadArgumentsError("--plant needs a random document: leave out the layout file")
