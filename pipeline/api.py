@@ -19,10 +19,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pipeline.config import Config
 from pipeline.errors import BadArgumentsError, InputFileError
+from pipeline.lazy import lazy_names
 
 if TYPE_CHECKING:
     from pipeline.batch import DocumentInput, DocumentOutcome, PageEvent, Progress, require_ocr_script
@@ -31,19 +32,12 @@ if TYPE_CHECKING:
     from pipeline.page import read_page
     from pipeline.report import ReportFiles
 
-#: Names of this API that live in the flows' modules, imported when first used: a command that
-#: needs none of the pipeline (``scanproof --help``, ``scanproof cer``) does not pay for loading it.
-_LAZY = {"DocumentInput": "batch", "DocumentOutcome": "batch", "PageEvent": "batch", "Progress": "batch",
-         "require_ocr_script": "batch", "read_page": "page", "analyse": "document"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f"pipeline.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+# Names of this API that live in the flows' modules, imported when first used.
+__getattr__ = lazy_names(__name__, {
+    "DocumentInput": "pipeline.batch", "DocumentOutcome": "pipeline.batch", "PageEvent": "pipeline.batch",
+    "Progress": "pipeline.batch", "require_ocr_script": "pipeline.batch", "read_page": "pipeline.page",
+    "analyse": "pipeline.document",
+})
 
 _TRANSCRIPT_SUFFIXES = (".md", ".txt")
 

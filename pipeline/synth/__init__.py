@@ -8,20 +8,15 @@ package: it only produces test material.
 
 from __future__ import annotations
 
-from typing import Any
+from pipeline.lazy import lazy_names
 
 __all__ = ["LEVELS", "Degradation", "SynthDocument", "SynthPage", "make_document", "read_layout",
            "render_layout"]
 
-#: Where each public name lives; imported when first used, so that the ``scanproof`` command can
-#: list ``synth`` among its commands without loading the renderer (NumPy, OpenCV, fonts).
-_HOMES = {"LEVELS": "degrade", "Degradation": "degrade", "read_layout": "layout", "SynthDocument": "make",
-          "SynthPage": "make", "make_document": "make", "render_layout": "make"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        from importlib import import_module
-
-        return getattr(import_module(f"pipeline.synth.{_HOMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Each public name is imported when first used, so that the ``scanproof`` command can list
+# ``synth`` among its commands without loading the renderer (NumPy, OpenCV, fonts).
+__getattr__ = lazy_names(__name__, {
+    "LEVELS": "pipeline.synth.degrade", "Degradation": "pipeline.synth.degrade", "read_layout": "pipeline.synth.layout",
+    "SynthDocument": "pipeline.synth.make", "SynthPage": "pipeline.synth.make", "make_document": "pipeline.synth.make",
+    "render_layout": "pipeline.synth.make",
+})
