@@ -269,3 +269,30 @@ def test_utf8_with_a_bad_byte_stays_utf8_and_says_where(tmp_path: Path) -> None:
     assert done.stderr == (f"scanproof: warning: {path}: read as {encoding}; re-export it as UTF-8 "
                            "to be sure of every letter\n")
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["transcript_encoding"] == encoding
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Ernst Müller\n", "latin-1"),
+    ("Herr Müller schrieb über die Straße nach Köln, daß er käme.\n", "cp1252"),
+    ("Le général écrivit à Paris que la séance était levée.\n", "cp1252"),
+    ("Ñandú y pingüino en España.\n", "cp1252"),  # as likely Windows-1250 to a detector: a tie
+    ("Текст документа.\n", "cp1251"),
+    ("Текст и text\n", "cp1251"),  # not Urdu (cp1006), whose letters have no case
+    ("Во время беседы было сообщено, что правительство рассмотрело.\n", "koi8-r"),
+])
+def test_a_single_byte_code_page_is_chosen_by_what_the_script_makes_plausible(text, encoding):
+    """A Latin-script text is not read as Windows-1251 (``Mьller``), nor a Cyrillic one as
+    Windows-1252 (``Òåêñò``): the letters come back as written."""
+    decoded, _ = decode_text(text.encode(encoding), "doc.txt")
+    assert decoded == text
+
+
+def test_a_transcript_of_only_a_byte_order_mark_is_refused_as_empty(tmp_path):
+    with pytest.raises(InputFileError, match="empty"):
+        decode_text(b"\xef\xbb\xbf\r\n", "gt.txt")
+    reference, hypothesis = tmp_path / "gt.txt", tmp_path / "ocr.txt"
+    reference.write_bytes(b"\xef\xbb\xbf")
+    hypothesis.write_text("Some text the OCR read.\n", encoding="utf-8")
+    done = scanproof("cer", str(reference), str(hypothesis))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "empty" in done.stderr, done.stderr
+    assert done.stdout == ""

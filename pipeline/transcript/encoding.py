@@ -14,7 +14,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from pipeline.errors import InputFileError, ScanproofWarning
-from pipeline.lang.script import letters_by_script
+from pipeline.lang.script import LATIN, script_of
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = (
@@ -24,9 +24,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Legacy single-byte encodings of Cyrillic text that detectors confuse with each other (and, on
-# short texts, with unrelated code pages); they are always tried beside the detector's guess.
-_CYRILLIC_CODEPAGES = ("cp1251", "koi8-r")
+# Legacy single-byte encodings that detectors confuse with each other (and, on short texts, with
+# unrelated code pages): the Cyrillic ones, and the Western one that Latin-script archives (German,
+# French, Spanish) were saved in. They are always tried beside the detector's guess.
+_SINGLE_BYTE_CODEPAGES = ("cp1251", "koi8-r", "cp1252")
 #: UTF-8 with a few bad bytes is still UTF-8 when its good multi-byte characters outnumber the bad
 #: bytes this many times; a file in a single-byte code page has almost no valid multi-byte sequence.
 _UTF8_GOOD_PER_BAD = 20
@@ -63,7 +64,11 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
         raise InputFileError(f"{path}: the transcript is empty; export it again from the archive")
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _decode_or_refuse(data[len(bom):], name, path), _codec_name(name)
+            text = _decode_or_refuse(data[len(bom):], name, path)
+            if not text.strip():
+                raise InputFileError(f"{path}: the transcript is empty (a byte-order mark and nothing else); "
+                                     "export it again from the archive")
+            return text, _codec_name(name)
     # Before UTF-8: UTF-16 of Cyrillic text is made of bytes below 0x80, so it is valid UTF-8.
     wide = _wide_encoding(data)
     if wide is not None:
@@ -82,7 +87,7 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
         return damaged
     best = from_bytes(data).best()
     # The detector's own guess comes first, so that it wins ties.
-    guesses = ([best.encoding] if best else []) + list(_CYRILLIC_CODEPAGES)
+    guesses = ([best.encoding] if best else []) + list(_SINGLE_BYTE_CODEPAGES)
     names = dict.fromkeys(_codec_name(n) for n in guesses)
     decoded: list[tuple[float, str, str]] = []
     for name in names:
@@ -93,7 +98,9 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
         decoded.append((_plausibility(text), name, text))
     if not decoded:
         raise InputFileError(f"{path}: cannot tell the text encoding; save the transcript as UTF-8")
-    _, name, text = max(decoded, key=lambda d: d[0])
+    # Between equally plausible readings the detector's guess wins, except that Windows-1252 beats
+    # another Latin code page: the archives' Latin-script originals are Western European.
+    _, name, text = max(decoded, key=lambda d: (d[0], d[1] == "cp1252"))
     return text, name
 
 
@@ -166,15 +173,34 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _plausibility(text: str) -> float:
-    """How much ``text`` looks like prose: letters of one script, mostly lower case (0–2).
+    """How much ``text`` looks like prose: words of one script each, mostly lower-case letters (0–2).
 
     A Cyrillic text decoded with the wrong Cyrillic code page stays Cyrillic but comes out mostly
-    in capitals; decoded with an unrelated code page it mixes scripts or symbols.
+    in capitals. Decoded with an unrelated code page its words mix scripts (a German word read as
+    Windows-1251: ``Mьller``) or, read as Windows-1252, turn into runs of accented Latin letters
+    (``Òåêñò`` for ``Текст``), which no Latin-script language writes: there a word counts only
+    when at most a third of its letters are accented. A bilingual text (an original with its
+    English translation) stays plausible, word by word.
     """
-    letters = [c for c in text if c.isalpha()]
+    words = _WORD.findall(text)
+    letters = sum(map(len, words))
     if not letters:
         return 0.0
-    scripts = letters_by_script(text)
-    cased = [c for c in letters if c.islower() or c.isupper()]
-    lower = sum(c.islower() for c in cased) / len(cased) if cased else 0.0
-    return scripts.most_common(1)[0][1] / len(letters) + lower * len(letters) / max(len(text), 1)
+    plausible = sum(len(w) for w in words if _plausible_word(w))
+    # Over all letters, not only the cased ones: a code page that turns Cyrillic into an uncased
+    # script (Windows-1256, cp1006) must not look all lower case for it.
+    lower = sum(c.islower() for w in words for c in w) / letters
+    return plausible / letters + lower * letters / max(len(text), 1)
+
+
+#: A word: a run of letters.
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _plausible_word(word: str) -> bool:
+    scripts = {script_of(c) for c in word}
+    if len(scripts) != 1:
+        return False
+    if scripts == {LATIN}:
+        return 3 * sum(not c.isascii() for c in word) <= len(word)
+    return True
