@@ -101,7 +101,7 @@ def check(transcript_path: Path, out_dir: Path, config: Config | None = None) ->
 
     config = config or Config()
     require_outside(out_dir, [transcript_path])
-    transcript_ = transcript.read_transcript(transcript_path)
+    transcript_ = transcript.read_transcript(transcript_path, config.transcript.encoding)
     return write_report(analyse(transcript_, [], config), out_dir, config=config.report)
 
 
@@ -143,12 +143,13 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
     return read_page(sources[0], 1, config).ocr
 
 
-def compare_texts(reference: Path, hypothesis: Path) -> Metrics:
-    """CER and WER of a hypothesis text file against a reference text file (``scanproof cer``)."""
+def compare_texts(reference: Path, hypothesis: Path, encoding: str | None = None) -> Metrics:
+    """CER and WER of a hypothesis text file against a reference text file (``scanproof cer``),
+    both read in ``encoding`` when one is given."""
     from pipeline.align.metrics import text_metrics
     from pipeline.transcript import read_text
 
-    return text_metrics(read_text(reference), read_text(hypothesis))
+    return text_metrics(read_text(reference, encoding), read_text(hypothesis, encoding))
 
 
 def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput]:

@@ -19,7 +19,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from pipeline.config import EXECUTORS, EXPORT_FORMATS, Config, IngestConfig, OcrConfig, RunConfig
+from pipeline.config import EXECUTORS, EXPORT_FORMATS, Config, IngestConfig, OcrConfig, RunConfig, TranscriptConfig
 from pipeline.errors import (
     ExitCode,
     OutputError,
@@ -90,7 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="append one JSON line per page read, for unattended runs")
         p.add_argument("--export", default="", metavar="FORMATS",
                        help=f"also export the OCR result, comma-separated: {', '.join(EXPORT_FORMATS)}")
-        return with_reading(p)
+        return with_reading(with_encoding(p))
+
+    def with_encoding(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--encoding", metavar="NAME",
+                       help="text encoding of the transcription(s), e.g. cp1251 or latin-1 (default: detected "
+                       "per file; the one used is named in report.json)")
+        return p
 
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("-l", "--lang", default=OcrConfig.lang,
@@ -113,11 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of transcriptions (default: transcripts/)")
     p.add_argument("--out", type=Path, default=DEFAULT_REPORTS, help="folder for reports (default: reports/)")
 
-    p = sub.add_parser("check", help="check a transcription against its translation, without a scan")
+    p = with_encoding(sub.add_parser("check", help="check a transcription against its translation, without a scan"))
     p.add_argument("transcript", type=Path)
     p.add_argument("--out", type=Path, required=True)
 
-    p = sub.add_parser("cer", help="print CER and WER of a hypothesis text against a reference text")
+    p = with_encoding(sub.add_parser("cer", help="print CER and WER of a hypothesis text against a reference text"))
     p.add_argument("reference", type=Path)
     p.add_argument("hypothesis", type=Path)
 
@@ -214,6 +220,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if hasattr(args, "lang"):
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
                          ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout))
+    if getattr(args, "encoding", None) is not None:
+        config = replace(config, transcript=TranscriptConfig(encoding=args.encoding))
     if hasattr(args, "jobs"):
         exports = tuple(f.strip() for f in args.export.split(",") if f.strip())
         config = replace(config, run=_run_config(args), report=replace(config.report, exports=exports))
@@ -235,7 +243,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif args.command == "check":
         print(api.check(args.transcript, args.out, config).html)
     elif args.command == "cer":
-        m = api.compare_texts(args.reference, args.hypothesis)
+        m = api.compare_texts(args.reference, args.hypothesis, config.transcript.encoding)
         print(f"CER {m.cer:.4f}  WER {m.wer:.4f}  ({m.reference_chars} reference characters)")
     elif args.command == "ocr":
         page = api.read_image(args.image, config)

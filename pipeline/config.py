@@ -8,6 +8,7 @@ impossible number fails at once, not minutes into a run.
 
 from __future__ import annotations
 
+import codecs
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -193,6 +194,23 @@ class OcrConfig:
     def element_limit_s(self) -> float:
         """Seconds allowed for one element crop: a page's time limit bounds its elements' too."""
         return min(self.element_timeout_s, self.timeout_s)
+
+
+@dataclass(frozen=True)
+class TranscriptConfig:
+    """How transcription files are read."""
+
+    #: The text encoding of every transcription (a codec name Python knows: ``utf-8``, ``cp1251``,
+    #: ``koi8-r``, ``latin-1`` …); None detects it per file (``pipeline.transcript.encoding``).
+    encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise BadArgumentsError(f"unknown text encoding {self.encoding!r}; give one such as utf-8, "
+                                        "cp1251, koi8-r or latin-1, or leave it out to detect it") from None
 
 
 @dataclass(frozen=True)
@@ -571,6 +589,7 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
+    transcript: TranscriptConfig = field(default_factory=TranscriptConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     divergence: DivergenceConfig = field(default_factory=DivergenceConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)

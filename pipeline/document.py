@@ -17,7 +17,7 @@ from pipeline.markup import match_markup
 from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetrics, PageResult, Severity, Transcript
 
 #: The sections of ``Config`` that shape a document's analysis (and so its cache key).
-SETTINGS = ("align", "divergence", "checks", "markup")
+SETTINGS = ("transcript", "align", "divergence", "checks", "markup")
 
 
 def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:

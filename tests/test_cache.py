@@ -164,6 +164,7 @@ def transcript(tmp_path):
         lambda c: replace(c, checks=replace(c.checks, name_min=c.checks.name_min / 2)),
         lambda c: replace(c, markup=replace(c.markup, text_match_min=c.markup.text_match_min / 2)),
         lambda c: replace(c, divergence=replace(c.divergence, high_score=0.9)),
+        lambda c: replace(c, transcript=replace(c.transcript, encoding="koi8-r")),
     ],
 )
 def test_any_analysis_setting_changes_the_analysis_key(transcript, change):

@@ -7,7 +7,15 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.config import Config, IngestConfig, OcrConfig, PreprocessConfig, ReportConfig, RunConfig
+from pipeline.config import (
+    Config,
+    IngestConfig,
+    OcrConfig,
+    PreprocessConfig,
+    ReportConfig,
+    RunConfig,
+    TranscriptConfig,
+)
 from pipeline.errors import BadArgumentsError, ExitCode
 from tests.conftest import SEED_TRANSCRIPT, scanproof
 
@@ -33,6 +41,7 @@ def test_the_defaults_are_valid():
     (lambda: replace(Config().align, page_confidence_quantile=-0.1), "AlignConfig.page_confidence_quantile"),
     (lambda: replace(Config().layout, read_dpi=0), "LayoutConfig.read_dpi"),
     (lambda: replace(Config().checks, name_min=1.5), "ChecksConfig.name_min"),
+    (lambda: TranscriptConfig(encoding="utf-9"), "unknown text encoding 'utf-9'"),
     # ``replace`` makes a new section, checked as well.
     (lambda: replace(Config().report, image_format="gif"), "ReportConfig.image_format"),
 ])

@@ -296,3 +296,30 @@ def test_a_transcript_of_only_a_byte_order_mark_is_refused_as_empty(tmp_path):
     done = scanproof("cer", str(reference), str(hypothesis))
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "empty" in done.stderr, done.stderr
     assert done.stdout == ""
+
+
+def test_a_given_encoding_is_used_as_given_and_named_in_the_report(tmp_path):
+    """``--encoding`` decides: a Windows-1251 file read as KOI8-R comes out as KOI8-R reads it
+    (nothing guessed), and the report names the encoding it was read with."""
+    text = "Во время беседы было сообщено, что правительство рассмотрело наши предложения.\n"
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode("cp1251"))
+    assert decode_text(path.read_bytes(), path) == (text, "cp1251")
+    assert decode_text(path.read_bytes(), path, "koi8-r") == (text.encode("cp1251").decode("koi8-r"), "koi8-r")
+    out = tmp_path / "out"
+    done = scanproof("check", str(path), "--out", str(out), "--encoding", "cp1251")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["transcript_encoding"] == "cp1251"
+
+
+@pytest.mark.parametrize(("encoding", "code", "says"), [
+    ("bogus", 1, "unknown text encoding 'bogus'"),
+    ("utf-8", 2, "byte 0 is not valid utf-8 (--encoding)"),
+])
+def test_a_wrong_encoding_is_one_line_and_writes_nothing(tmp_path, encoding, code, says):
+    path = tmp_path / "doc.txt"
+    path.write_bytes("Текст документа.\n".encode("cp1251"))
+    out = tmp_path / "out"
+    done = scanproof("check", str(path), "--out", str(out), "--encoding", encoding)
+    assert done.returncode == code and done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
+    assert not out.exists()

@@ -52,8 +52,11 @@ def read_bytes(path: Path) -> bytes:
         raise InputFileError(f"{path}: cannot be read ({err.strerror or err}); check the file") from None
 
 
-def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
+def decode_text(data: bytes, path: Path | str, encoding: str | None = None) -> tuple[str, str]:
     """Decode a text file's bytes: (text, name of the encoding used).
+
+    With ``encoding`` (the user's ``--encoding``) the bytes are decoded with it and nothing is
+    guessed; a byte-order mark of that encoding is dropped.
 
     Order: a byte-order mark; UTF-16/32 without a mark (recognised by the rhythm of its high
     bytes); a refusal of binary data; strict UTF-8; then charset-normalizer's guess, checked
@@ -62,6 +65,8 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
     """
     if not data.strip():
         raise InputFileError(f"{path}: the transcript is empty; export it again from the archive")
+    if encoding is not None:
+        return _decode_as_given(data, encoding, path), _codec_name(encoding)
     for bom, name in _BOMS:
         if data.startswith(bom):
             text = _decode_or_refuse(data[len(bom):], name, path)
@@ -123,6 +128,18 @@ def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
 
 def _codec_name(name: str) -> str:
     return codecs.lookup(name).name
+
+
+def _decode_as_given(data: bytes, encoding: str, path: Path | str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputFileError(f"{path}: byte {err.start} is not valid {_codec_name(encoding)} (--encoding); "
+                             "give the file's own encoding, or leave --encoding out to detect it") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputFileError(f"{path}: the transcript is empty; export it again from the archive")
+    return text
 
 
 def _decode_or_refuse(data: bytes, encoding: str, path: Path | str) -> str:
