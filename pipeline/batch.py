@@ -219,8 +219,6 @@ def _read_pages(
         yield outcome, False
 
 
-
-
 def require_ocr_script(transcript_: Transcript, lang: str) -> None:
     """Refuse a transcription whose original is in a script the OCR language cannot read.
 

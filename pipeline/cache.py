@@ -19,7 +19,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -109,14 +109,23 @@ def page_key(source: PageSource, config: Config, engine: str) -> str:
     Only what shapes a page's reading takes part, so editing alignment or check settings
     re-uses every page.
     """
-    h = hashlib.sha256()
-    with open(source.path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    stat = os.stat(source.path)
+    h = hashlib.sha256(_file_digest(str(source.path), stat.st_size, stat.st_mtime_ns))
     settings = (CACHE_FORMAT, code_fingerprint(page.__name__), source.frame, engine,
                 _settings(config, page.SETTINGS))
     h.update(repr(settings).encode())
     return h.hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, size: int, mtime_ns: int) -> bytes:
+    """SHA-256 of a file's bytes, kept per (path, size, modification time): the pages of a
+    multi-page TIFF or PDF share one file, which is then read once, not once per page."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.digest()
 
 
 def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:

@@ -37,7 +37,8 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     dpi = page.dpi * factor
     chroma = (config.colour_chroma_min, config.colour_chroma_grow)
     reach = mm_to_px(config.group_mm, dpi)
-    masks = ink_masks(rgb, chroma, config.ink_hues_deg, mm_to_px(config.local_block_mm, dpi), reach)
+    block = mm_to_px(config.local_block_mm, dpi)
+    masks = ink_masks(rgb, chroma, config.ink_hues_deg, block, reach)
     colour = merge_nearby(colour_elements(masks, dpi, config), reach, config.hue_split_deg)
     grow = mm_to_px(config.stamp_grow_mm, dpi)
     colour = merge_nearby([grow_in_hue(e, masks, grow, reach, config) for e in colour], reach,
@@ -49,8 +50,7 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
     grey = []
     if config.grey_stamps_on_colour or not colour:
-        grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, mm_to_px(config.local_block_mm, dpi),
-                                       config.ring_max_mm, config)
+        grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, block, config)
                 if not any(_inside(g[0], c.bbox, 0.3) for c in colour)]
     regions = [_grey_stamp_region(g, masks.dark, px_per_mm, factor, page) for g in grey]
     for element in colour + dark:

@@ -244,13 +244,13 @@ def find_rings(mask: np.ndarray, radius_px: tuple[int, int], on_min: float,
 
 
 def grey_stamps(lightness: np.ndarray, exclude: np.ndarray, px_per_mm: float, block_px: int,
-                max_radius_mm: float, config: LayoutConfig) -> list[tuple[BBox, str, float]]:
+                config: LayoutConfig) -> list[tuple[BBox, str, float]]:
     """Stamps in grey-black ink on a page: (box in px, ``frame`` or ``ring``, score 0–1).
 
     ``lightness`` is the page's Lab lightness (H, W, 0–255) at ``px_per_mm``; ``exclude`` (bool,
     H × W) is ink already accounted for (coloured ink), left out of the search. Frames and rings
     are looked for in the pale ink (``pale_ink`` over ``block_px``, ``config.grey_ink_contrast``),
-    so that a worn stamp paler than the type keeps its outline; rings up to ``max_radius_mm``,
+    so that a worn stamp paler than the type keeps its outline; rings up to ``config.ring_max_mm``,
     frames up to twice that across.
     """
     ink = pale_ink(lightness, block_px, config.grey_ink_contrast) & ~exclude
@@ -258,12 +258,12 @@ def grey_stamps(lightness: np.ndarray, exclude: np.ndarray, px_per_mm: float, bl
     out: list[tuple[BBox, str, float]] = []
     segments = thin_segments(ink, px_per_mm, config.frame_line_min_mm, config.frame_tilt_max_deg,
                              config.frame_clear_mm)
-    across = (config.stamp_min_mm / 2, 2 * max_radius_mm)
+    across = (config.stamp_min_mm / 2, 2 * config.ring_max_mm)
     for corners, score in find_frames(ink, segments, px_per_mm, across, config.frame_side_min):
         x0, y0 = np.floor(corners.min(axis=0)).astype(int) - 1
         x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 2
         out.append(((max(0, int(x0)), max(0, int(y0)), min(w, int(x1)), min(h, int(y1))), "frame", score))
-    radii = (round(config.stamp_min_mm / 2 * px_per_mm), round(max_radius_mm * px_per_mm))
+    radii = (round(config.stamp_min_mm / 2 * px_per_mm), round(config.ring_max_mm * px_per_mm))
     for cx, cy, r, score in find_rings(ink, radii, config.ring_coverage_min, 1.0):
         if score < config.grey_ring_score_min:
             continue
