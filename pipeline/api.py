@@ -39,8 +39,6 @@ __getattr__ = lazy_names(__name__, {
     "analyse": "pipeline.document",
 })
 
-_TRANSCRIPT_SUFFIXES = (".md", ".txt")
-
 __all__ = [
     "BatchResult",
     "DocumentInput",
@@ -83,9 +81,10 @@ def verify(
     ``scans`` are image files or folders of them (pages in natural order of file names).
     """
     from pipeline.batch import DocumentInput, run_documents
+    from pipeline.transcript import document_id
 
     config = config or Config()
-    doc = DocumentInput(transcript_path.stem, transcript_path, tuple(scans))
+    doc = DocumentInput(document_id(transcript_path), transcript_path, tuple(scans))
     outcome = run_documents([doc], out_dir, lambda _: out_dir, config, progress)[0]
     if outcome.failure is not None:
         raise outcome.failure
@@ -101,7 +100,8 @@ def check(transcript_path: Path, out_dir: Path, config: Config | None = None) ->
 
     config = config or Config()
     require_outside(out_dir, [transcript_path])
-    transcript_ = transcript.read_transcript(transcript_path, config.transcript.encoding)
+    transcript_ = transcript.read_transcript(transcript_path, config.transcript.encoding,
+                                             config.transcript.text_level)
     return write_report(analyse(transcript_, [], config), out_dir, config=config.report)
 
 
@@ -143,39 +143,50 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
     return read_page(sources[0], 1, config).ocr
 
 
-def compare_texts(reference: Path, hypothesis: Path, encoding: str | None = None) -> Metrics:
-    """CER and WER of a hypothesis text file against a reference text file (``scanproof cer``),
-    both read in ``encoding`` when one is given."""
-    from pipeline.align.metrics import text_metrics
-    from pipeline.transcript import read_text
+def compare_texts(reference: Path, hypothesis: Path, encoding: str | None = None, text_level: str = "line") -> Metrics:
+    """CER and WER of a hypothesis file (an OCR result) against a reference file (``scanproof cer``).
 
-    return text_metrics(read_text(reference, encoding), read_text(hypothesis, encoding))
+    Either may be in any format ``read_transcript`` reads (plain text, the Wilson export, TEI,
+    PAGE-XML at ``text_level``, ALTO, hOCR), both in ``encoding`` when one is given; what is
+    compared is each one's ``compared_text``.
+    """
+    from pipeline.align.metrics import text_metrics
+    from pipeline.transcript import compared_text, read_transcript
+
+    ref, hyp = (compared_text(read_transcript(p, encoding, text_level)) for p in (reference, hypothesis))
+    return text_metrics(ref, hyp)
 
 
 def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput]:
-    """Pair ``transcripts_dir/ID.{md,txt}`` with ``scans_dir/ID/`` (a folder) or ``scans_dir/ID.*``."""
+    """Pair each transcription ``transcripts_dir/ID.*`` (``.md``, ``.txt``, ``.xml``, ``.tei.xml``,
+    ``.hocr`` … : ``transcript.TRANSCRIPT_SUFFIXES``) with ``scans_dir/ID/`` (a folder) or
+    ``scans_dir/ID.*``; two transcriptions of one document are refused."""
     from pipeline import ingest
     from pipeline.batch import DocumentInput
+    from pipeline.transcript import TRANSCRIPT_SUFFIXES, document_id
 
     if not transcripts_dir.is_dir():
         raise BadArgumentsError(f"{transcripts_dir}: no such folder of transcripts")
     if not scans_dir.is_dir():
         raise BadArgumentsError(f"{scans_dir}: no such folder of scans")
-    docs = []
+    docs: dict[str, DocumentInput] = {}
     for path in sorted(transcripts_dir.iterdir(), key=lambda p: ingest.natural_key(p.name)):
-        if path.suffix.lower() not in _TRANSCRIPT_SUFFIXES or path.name.startswith("."):
+        if path.suffix.lower() not in TRANSCRIPT_SUFFIXES or path.name.startswith("."):
             continue
-        doc_id = path.stem
+        doc_id = document_id(path)
+        if doc_id in docs:
+            raise BadArgumentsError(f"{transcripts_dir}: two transcriptions of document {doc_id} "
+                                    f"({Path(docs[doc_id].transcript or path).name}, {path.name}); keep one of them")
         folder = scans_dir / doc_id
         files = tuple(
             p for p in sorted(scans_dir.glob(f"{_glob_escape(doc_id)}.*"))
             if p.suffix.lower() in ingest.IMAGE_SUFFIXES
         )
         scans = (folder,) if folder.is_dir() else files
-        docs.append(DocumentInput(doc_id, path, scans))
+        docs[doc_id] = DocumentInput(doc_id, path, scans)
     if not docs:
-        raise BadArgumentsError(f"{transcripts_dir}: no transcripts (*.md, *.txt) found")
-    return docs
+        raise BadArgumentsError(f"{transcripts_dir}: no transcripts (*.md, *.txt, *.xml, *.hocr …) found")
+    return list(docs.values())
 
 
 def _glob_escape(name: str) -> str:

@@ -119,7 +119,8 @@ def run_documents(
             target = folder_of(doc.document_id)
             require_outside(target, [doc.transcript, *doc.scans])
             require_report_folder(target)
-            transcripts[doc.document_id] = transcript.read_transcript(doc.transcript, config.transcript.encoding)
+            transcripts[doc.document_id] = transcript.read_transcript(
+                doc.transcript, config.transcript.encoding, config.transcript.text_level)
             require_ocr_script(transcripts[doc.document_id], config.ocr.lang)
             if not doc.scans:
                 raise InputFileError(f"{doc.document_id}: no scans found; put page images in "

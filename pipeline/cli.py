@@ -19,7 +19,16 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from pipeline.config import EXECUTORS, EXPORT_FORMATS, Config, IngestConfig, OcrConfig, RunConfig, TranscriptConfig
+from pipeline.config import (
+    EXECUTORS,
+    EXPORT_FORMATS,
+    TEXT_LEVELS,
+    Config,
+    IngestConfig,
+    OcrConfig,
+    RunConfig,
+    TranscriptConfig,
+)
 from pipeline.errors import (
     ExitCode,
     OutputError,
@@ -96,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--encoding", metavar="NAME",
                        help="text encoding of the transcription(s), e.g. cp1251 or latin-1 (default: detected "
                        "per file; the one used is named in report.json)")
+        p.add_argument("--text-level", choices=TEXT_LEVELS, default=TranscriptConfig.text_level,
+                       help="PAGE-XML level the text is read at: the regions' own text, one line per TextLine, "
+                       "or the lines' words (default: %(default)s; where a file has no text at that level, "
+                       "the nearest level that has it)")
         return p
 
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -109,7 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = with_jobs(sub.add_parser("verify", help="check one transcription against its scans"))
-    p.add_argument("--transcript", type=Path, required=True, help="the published transcription (.md or .txt)")
+    p.add_argument("--transcript", type=Path, required=True,
+                   help="the published transcription: TEI, PAGE-XML, ALTO, hOCR, the Wilson Center export (.md) "
+                   "or plain text (.txt)")
     p.add_argument("scans", type=Path, nargs="+", metavar="SCAN", help="page images, or folders of them")
     p.add_argument("--out", type=Path, required=True, help="folder for report.json and report.html")
 
@@ -123,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("transcript", type=Path)
     p.add_argument("--out", type=Path, required=True)
 
-    p = with_encoding(sub.add_parser("cer", help="print CER and WER of a hypothesis text against a reference text"))
+    p = with_encoding(sub.add_parser(
+        "cer", help="print CER and WER of a hypothesis (an OCR result) against a reference; either in plain "
+        "text, PAGE-XML, ALTO, hOCR, TEI or the Wilson export"))
     p.add_argument("reference", type=Path)
     p.add_argument("hypothesis", type=Path)
 
@@ -220,8 +237,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if hasattr(args, "lang"):
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
                          ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout))
-    if getattr(args, "encoding", None) is not None:
-        config = replace(config, transcript=TranscriptConfig(encoding=args.encoding))
+    if hasattr(args, "text_level"):
+        config = replace(config, transcript=TranscriptConfig(encoding=args.encoding, text_level=args.text_level))
     if hasattr(args, "jobs"):
         exports = tuple(f.strip() for f in args.export.split(",") if f.strip())
         config = replace(config, run=_run_config(args), report=replace(config.report, exports=exports))
@@ -243,7 +260,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif args.command == "check":
         print(api.check(args.transcript, args.out, config).html)
     elif args.command == "cer":
-        m = api.compare_texts(args.reference, args.hypothesis, config.transcript.encoding)
+        m = api.compare_texts(args.reference, args.hypothesis, config.transcript.encoding,
+                              config.transcript.text_level)
         print(f"CER {m.cer:.4f}  WER {m.wer:.4f}  ({m.reference_chars} reference characters)")
     elif args.command == "ocr":
         page = api.read_image(args.image, config)

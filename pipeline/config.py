@@ -24,6 +24,8 @@ EXPORT_FORMATS = ("page-xml", "alto", "hocr")
 IMAGE_FORMATS = ("webp", "jpeg")
 #: Where page tasks run (``RunConfig.executor``).
 EXECUTORS = ("local", "dask")
+#: Levels of a PAGE-XML file's text (``TranscriptConfig.text_level``), coarsest first.
+TEXT_LEVELS = ("region", "line", "word")
 
 
 def _require_positive(section: object, *names: str) -> None:
@@ -203,8 +205,14 @@ class TranscriptConfig:
     #: The text encoding of every transcription (a codec name Python knows: ``utf-8``, ``cp1251``,
     #: ``koi8-r``, ``latin-1`` …); None detects it per file (``pipeline.transcript.encoding``).
     encoding: str | None = None
+    #: The level a PAGE-XML file's text is taken at (``TEXT_LEVELS``): ``line``, one line per
+    #: ``TextLine``, reads what a line-based OCR engine and most ground truth hold, falling back
+    #: to a region's own text where its lines have none; ``region`` the regions' own text, ``word``
+    #: the lines' words joined (each falling back likewise; ``pipeline.transcript.page``).
+    text_level: str = "line"
 
     def __post_init__(self) -> None:
+        _require_one_of(self, "text_level", TEXT_LEVELS)
         if self.encoding is not None:
             try:
                 codecs.lookup(self.encoding)

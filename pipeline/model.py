@@ -193,6 +193,15 @@ class Transcript:
     translation: str
     markup: tuple[Markup, ...]
     encoding: str = "utf-8"
+    #: The format the file was read as: ``wilson``, ``plain``, ``tei``, ``page``, ``alto``, ``hocr``
+    #: (``pipeline.transcript.read``).
+    source_format: str = ""
+    #: Which of an edition's alternative readings ``original`` holds, where the format has them
+    #: (TEI ``<choice>``: "diplomatic", the scan's spelling); "" where it has none.
+    reading: str = ""
+    #: Offsets in ``original`` where each page of the scan starts (the first is 0), where the format
+    #: divides the text into pages (TEI ``<pb/>``, ALTO pages, hOCR ``ocr_page``); () where it does not.
+    page_starts: tuple[int, ...] = ()
 
     def markup_in(self, section: Section) -> list[Markup]:
         return [m for m in self.markup if m.section == section]

@@ -187,6 +187,8 @@ def report_json(
         "schema": SCHEMA_ID,
         "document": report.document,
         "transcript_encoding": report.transcript.encoding,
+        "transcript_format": report.transcript.source_format,
+        "transcript_reading": report.transcript.reading,
         "pages": pages,
         "metrics": _metrics(report.metrics),
         "page_metrics": [{"page": m.page, "cer": m.cer, "wer": m.wer,
