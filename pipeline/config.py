@@ -104,6 +104,16 @@ class PreprocessConfig:
     sheet_min_side_ratio: float = 0.85
     #: Replace coloured (stamp, pen) ink by paper, so the typed text is read alone.
     ink_separation: bool = True
+    #: In the page's flow, foreign ink is taken out only within this distance (mm) of the stamps,
+    #: notes and signatures the layout stage found: ink it did not call writing (type in a
+    #: coloured ribbon, a coloured letterhead, a stain) stays for Tesseract to read. On the real
+    #: pages this beat taking out all coloured ink (bench/RESULTS.md, "Real pages").
+    ink_region_margin_mm: float = 3.0
+    #: The typed ink's colour is measured on the page's letters: ink in components
+    #: ``typed_letter_min_mm``–``typed_letter_max_mm`` high standing in lines, so that a letter
+    #: typed in blue keeps its blue type under a black letterhead.
+    typed_letter_min_mm: float = 1.2
+    typed_letter_max_mm: float = 12.0
     #: Colour farther than this (Lab a*b* units) from any typed-ink-on-paper mixture is foreign ink.
     ink_max_distance: float = 7.0
     #: Take the foreign ink out by the multiplicative ink model (paper × typed ink × foreign ink, per
@@ -456,6 +466,13 @@ class LayoutConfig:
     #: ``edge_strip_min_mm`` or more. A note cut by the border is wider; a digit is shorter.
     edge_strip_max_mm: float = 8.0
     edge_strip_min_mm: float = 25.0
+    #: Ink touching the image's edge, at most ``edge_sliver_max_mm`` thick across it and three
+    #: times as long along it, is the paper's edge or the next sheet cut off by the scan.
+    edge_sliver_max_mm: float = 3.0
+    #: An upright element at most ``rule_max_mm`` wide and ``rule_aspect_min`` times as tall is a
+    #: ruled line, a fold or a book's gutter (4–5 mm wide on the real pages), not writing.
+    rule_max_mm: float = 5.0
+    rule_aspect_min: float = 6.0
     #: Elements smaller than this on their longer side (mm) are specks, ticks or dirt.
     min_element_mm: float = 5.0
     #: Smallest ink area of an element (mm²).
@@ -509,6 +526,29 @@ class LayoutConfig:
     ring_max_mm: float = 30.0
     #: Share of a side (0–1) that counts it as whole, for a frame cut out of pen strokes.
     cut_side_min: float = 0.85
+    #: Type in any colour (a blue or violet ribbon, a printed letterhead) is ink in letters
+    #: ``typed_letter_min_mm``–``typed_letter_max_mm`` high standing level in lines; an element
+    #: whose ink is at least ``typed_share_min`` (0–1) such letters is text, and only what is
+    #: left of it (a signature across the typing) can be a region. Typed bodies of the 1905
+    #: letters of the real-page set score 0.39–0.62, handwriting 0–0.1 (mostly 0).
+    typed_letter_min_mm: float = 1.2
+    typed_letter_max_mm: float = 12.0
+    typed_share_min: float = 0.3
+    #: Elements are tested so only on a page typed in a coloured ink: at least
+    #: ``text_ink_share_min`` (0–1) of its letters standing in lines are coloured, and the
+    #: element is of that ink (hues within ``hue_split_deg``). Elsewhere a note in pen
+    #: printed letter by letter stands in lines too, and coloured ink is writing, as it mostly is.
+    #: The six 1905 letters of the real-page set (blue and violet ribbons) have 0.45–0.87 of their
+    #: letters coloured, the generator's black-typed colour pages 0.01–0.07.
+    text_ink_share_min: float = 0.25
+    #: ... and holds at least ``typed_letters_min`` such letters, whose heights spread (interquartile
+    #: range over median) by at most ``typed_height_spread_max``: typed lines of the real pages
+    #: 0–0.24; hand-printed notes of the generator 0.5–0.8.
+    typed_letters_min: int = 5
+    typed_height_spread_max: float = 0.35
+    #: Share of its box (0–1) a pen stroke fills at most; letters of close-set typed lines that
+    #: touch fill 0.3–0.6 (the 1905 letters of the real-page set).
+    pen_fill_max: float = 0.25
     #: A signature is one row of ink whose largest connected stroke holds at least this share.
     signature_largest_share: float = 0.3
     #: Read stamps and handwriting with Tesseract (small crops; stamps in 4 orientations × angles).

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from pipeline.config import IngestConfig
+from pipeline.glyphs import letters_in_lines
 
 # Long side of the image the x-height is measured on; larger pages are shrunk first (pixels).
 _ESTIMATE_SIDE = 4000
@@ -59,10 +60,11 @@ def plausible_dpi(dpi: float, shape: tuple[int, int], config: IngestConfig) -> b
 def estimate_dpi(pixels: np.ndarray, config: IngestConfig) -> float | None:
     """The resolution (dots per inch) implied by the text's x-height, or None without text.
 
-    ``pixels``: RGB or grayscale ``uint8``. The x-height is the most common height of letter-sized
-    ink components (most lowercase letters have neither ascender nor descender), assumed to be
-    ``config.x_height_in`` inches. Components lower than the x-height at ``config.min_dpi`` are
-    not letters (paper grain, dust) and do not vote.
+    ``pixels``: RGB or grayscale ``uint8``. The x-height is the most common height of letters
+    (most lowercase letters have neither ascender nor descender), assumed to be
+    ``config.x_height_in`` inches. Letters are ink components of a letter's shape standing in a
+    line beside another of their height (``pipeline.glyphs``), each voting with its ink;
+    components lower than the x-height at ``config.min_dpi`` are not letters and do not vote.
     """
     gray = pixels if pixels.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2GRAY)
     scale = max(1.0, max(gray.shape) / _ESTIMATE_SIDE)
@@ -74,15 +76,24 @@ def estimate_dpi(pixels: np.ndarray, config: IngestConfig) -> float | None:
     block = 2 * (max(gray.shape) // 160) + 3
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     lowest = max(3, math.ceil(config.min_dpi * config.x_height_in / scale))
-    letters = (h >= lowest) & (h <= max(gray.shape) // 10) & (w <= 3 * h) & (h <= 4 * w)
-    letters &= area >= 0.15 * w * h  # not a thin frame or rule
+    # Paper grain, bleed-through and speckle make more letter-sized components than the text does
+    # on many real scans: only letters standing in lines vote.
+    letters = letters_in_lines(stats[1:], lowest, max(gray.shape) // 10)
+    h, area = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     heights = h[letters]
     if heights.size < 30:
         return None
-    votes = np.bincount(heights)
+    # Each component votes with its ink: specks that pass for letters weigh little beside letters.
+    votes = np.bincount(heights, weights=area[letters])
     # Neighbouring heights vote together: one x-height spreads over ±1 pixel with the stroke noise.
     smoothed = votes + np.concatenate(([0], votes[:-1])) + np.concatenate((votes[1:], [0]))
-    x_height = float(np.argmax(smoothed)) * scale
+    peak = int(np.argmax(smoothed))
+    # Capitals and ascenders (b, d, h, l, t) stand 1.3–1.6 times taller than the x-height and can
+    # outvote it; when a strong second peak lies that much lower, it is the x-height.
+    low = smoothed[int(peak / 1.6):int(np.ceil(peak / 1.25)) + 1]
+    if low.size and low.max() >= 0.5 * smoothed[peak]:
+        peak = int(peak / 1.6) + int(np.argmax(low))
+    x_height = float(peak) * scale
     return x_height / config.x_height_in
+

@@ -13,12 +13,13 @@ import cv2
 import numpy as np
 
 from pipeline.config import LayoutConfig, OcrConfig
-from pipeline.layout.elements import Element, colour_elements, grow_in_hue, merge_nearby, untyped_elements
+from pipeline.layout.elements import Element, colour_elements, edge_sliver, grow_in_hue, merge_nearby, untyped_elements
 from pipeline.layout.frames import grey_stamps
-from pipeline.layout.ink import ink_masks, mm_to_px
+from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
 from pipeline.layout.kinds import describe, element_kind
 from pipeline.layout.read import read_regions
-from pipeline.layout.split import split_stamp
+from pipeline.layout.shapes import typed_ink
+from pipeline.layout.split import split_stamp, split_type
 from pipeline.model import BBox, PageImage, Region
 
 
@@ -43,17 +44,25 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     grow = mm_to_px(config.stamp_grow_mm, dpi)
     colour = merge_nearby([grow_in_hue(e, masks, grow, reach, config) for e in colour], reach,
                           config.hue_split_deg)
+    px_per_mm = dpi / 25.4
+    colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
+    # Type is type in any colour: where the page's text is typed in a coloured ink (a blue or
+    # violet ribbon), elements of that ink are taken apart into the typing and what else is there.
+    text_hue = text_ink_hue(masks, px_per_mm, config)
+    colour = [part for e in colour for part in
+              (split_type(e, masks, px_per_mm, reach, config) if _same_hue(e.hue, text_hue, config) else [e])]
     # Black ink lying under a coloured element is the type that the stamp or note was put over.
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
-    px_per_mm = dpi / 25.4
-    colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
     grey = []
     if config.grey_stamps_on_colour or not colour:
         grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, block, config)
                 if not any(_inside(g[0], c.bbox, 0.3) for c in colour)]
     regions = [_grey_stamp_region(g, masks.dark, px_per_mm, factor, page) for g in grey]
+    sliver = mm_to_px(config.edge_sliver_max_mm, dpi)
     for element in colour + dark:
+        if edge_sliver(element.bbox, rgb.shape[1], rgb.shape[0], sliver):
+            continue
         features = describe(element, px_per_mm)
         decided = element_kind(features, config)
         if decided is None:
@@ -72,6 +81,29 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     if config.read_elements:
         regions = read_regions(page, regions, config, ocr or OcrConfig())
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
+
+
+def text_ink_hue(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> float | None:
+    """The hue (degrees) of the page's text when it is typed in a coloured ink, else None.
+
+    The text is its letters standing in lines (``typed_ink`` of all the ink); it is coloured when
+    at least ``config.text_ink_share_min`` of the letters have a tenth of their pixels or more in
+    coloured ink (a near-black violet ribbon is coloured only in parts of its strokes).
+    """
+    letters = typed_ink(masks.dark | masks.coloured, config.typed_letter_min_mm * px_per_mm,
+                        config.typed_letter_max_mm * px_per_mm)
+    n, labels = cv2.connectedComponents(letters.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return None
+    size = np.bincount(labels.ravel(), minlength=n)[1:]
+    tinted = np.bincount(labels[masks.coloured], minlength=n)[1:]
+    if (tinted >= 0.1 * size).mean() < config.text_ink_share_min:
+        return None
+    return float(np.median(masks.hue[letters & masks.coloured]))
+
+
+def _same_hue(hue: float, text_hue: float | None, config: LayoutConfig) -> bool:
+    return text_hue is not None and abs((hue - text_hue + 180.0) % 360.0 - 180.0) <= config.hue_split_deg
 
 
 def _grey_stamp_region(stamp: tuple[BBox, str, float], dark: np.ndarray, px_per_mm: float, factor: float,

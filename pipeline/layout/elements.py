@@ -188,3 +188,14 @@ def edge_strip(box: BBox, width: int, height: int, thin_px: int, long_px: int) -
     along_x = (y0 == 0 or y1 >= height) and (w > width / 4 or (h <= thin_px and w >= long_px))
     along_y = (x0 == 0 or x1 >= width) and (h > height / 4 or (w <= thin_px and h >= long_px))
     return along_x or along_y
+
+
+def edge_sliver(box: BBox, width: int, height: int, thin_px: int) -> bool:
+    """Whether ``box`` touches an image edge (of ``width`` × ``height`` px) while at most
+    ``thin_px`` thick across it and three times as long along it: the paper's edge, its shadow or
+    the next sheet showing at the border of a scan, cut off by the crop, not writing."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    along_y = (x0 == 0 or x1 >= width) and w <= thin_px and h >= 3 * w
+    along_x = (y0 == 0 or y1 >= height) and h <= thin_px and w >= 3 * h
+    return along_x or along_y

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.config import LayoutConfig
 from pipeline.layout.elements import Element
 from pipeline.layout.shapes import (
+    ROUND_ASPECT_MAX,
     component_shares,
     frame_coverage,
     ring_coverage,
@@ -56,6 +57,9 @@ def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str,
     if max(w, h) < config.min_element_mm or features["ink_mm2"] < config.min_ink_mm2:
         return None
     aspect = w / h
+    # A thin upright line is a rule, a fold or a book's gutter: writing runs across the page.
+    if w <= config.rule_max_mm and h >= config.rule_aspect_min * w:
+        return None
     stamp_sized = min(w, h) >= config.stamp_min_mm
     # Grey-black ink is shared with the type, so a stamp in it needs a more complete outline.
     ring_min = config.ring_coverage_min if features["coloured"] else config.grey_outline_min
@@ -64,7 +68,7 @@ def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str,
     # a little); a block of handwriting with a ring-like outline is wider, and a square one fits
     # no circle.
     if features["ring"] >= ring_min and features["ring_fit"] >= config.ring_fit_min \
-            and 0.75 <= aspect <= 1.33 and stamp_sized:
+            and 1 / ROUND_ASPECT_MAX <= aspect <= ROUND_ASPECT_MAX and stamp_sized:
         return "stamp", features["ring"]
     if features["frame"] >= frame_min and min(w, h) >= config.stamp_min_mm / 2 \
             and max(w, h) >= config.stamp_min_mm:

@@ -10,8 +10,15 @@ import math
 import cv2
 import numpy as np
 
+from pipeline.glyphs import letters_in_lines
+
 #: Directions round an element's centre sampled for ring coverage (5° each), here and in ``frames``.
 RING_BINS = 72
+#: Longer side over shorter side of the box of a round stamp, at most: a circle's box is square,
+#: and a phone photograph squashes it a little.
+ROUND_ASPECT_MAX = 1.33
+#: Longest side (px) of the copy of an element searched for circles (``find_ring``).
+_HOUGH_SIDE = 300
 
 
 def ring_coverage(mask: np.ndarray, max_gap_deg: float = 20.0) -> float:
@@ -63,11 +70,21 @@ def find_ring(mask: np.ndarray, min_radius: int, max_radius: int,
     h, w = mask.shape
     if min(h, w) < 2 * min_radius or not mask.any():
         return None
-    blurred = cv2.GaussianBlur(mask.astype(np.uint8) * 255, (5, 5), 1.5)
-    circles = cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT, dp=2, minDist=min_radius, param1=100, param2=30,
-                               minRadius=min_radius, maxRadius=max_radius)
+    # The Hough transform's cost grows with the pixels times the radii tried: a large element is
+    # searched on a copy whose longer side is at most _HOUGH_SIDE (a ring's width still shows), and
+    # the candidates are scored at full size.
+    scale = min(1.0, _HOUGH_SIDE / max(h, w))
+    small = mask.astype(np.uint8) * 255
+    if scale < 1.0:
+        small = cv2.resize(small, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        small = np.where(small > 0, 255, 0).astype(np.uint8)
+    blurred = cv2.GaussianBlur(small, (5, 5), 1.5)
+    circles = cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT, dp=2, minDist=max(1, min_radius * scale), param1=100,
+                               param2=30, minRadius=max(1, round(min_radius * scale)),
+                               maxRadius=max(2, round(max_radius * scale)))
     if circles is None:
         return None
+    circles = circles / scale
     ys, xs = np.nonzero(mask)
     best = None
     for cx, cy, r in circles[0, :5]:
@@ -93,7 +110,9 @@ def ring_fit(mask: np.ndarray, coverage_min: float = 0.5) -> float:
     handwriting touches its box at a few extreme points and fits no circle that wide.
     """
     h, w = mask.shape
-    if ring_coverage(mask) < coverage_min:
+    # No circle spans both sides of an oblong box; the Hough search over a large block of type
+    # would cost seconds for nothing.
+    if max(h, w) > ROUND_ASPECT_MAX * min(h, w) or ring_coverage(mask) < coverage_min:
         return 0.0
     ring = find_ring(mask, max(2, round(0.4 * min(h, w))), max(3, round(0.6 * max(h, w))))
     return 0.0 if ring is None else max(0.0, ring[3])
@@ -264,3 +283,12 @@ def typed_glyph_height(dark: np.ndarray, px_per_mm: float) -> float:
     if glyph.sum() < 20:
         return 3.0 * px_per_mm
     return float(np.median(h[glyph]))
+
+
+def typed_ink(mask: np.ndarray, min_px: float, max_px: float) -> np.ndarray:
+    """The ink of ``mask`` in letters standing in lines (``pipeline.glyphs``), ``min_px``–``max_px``
+    high: type or print, in whatever colour. Joined handwriting and signatures are few wide
+    components, and their loose letters seldom stand level beside one of their own height."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    letters = np.concatenate(([False], letters_in_lines(stats[1:], min_px, max_px)))
+    return letters[labels]

@@ -16,7 +16,76 @@ from pipeline.layout.shapes import (
     frame_band,
     frame_sides,
     ring_bands,
+    typed_ink,
 )
+
+
+def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: int,
+               config: LayoutConfig) -> list[Element]:
+    """The parts of ``element`` that are not type, when type is most of its ink; else ``[element]``.
+
+    Type is ink in letters of one size standing level in lines (``typed_ink``), whatever its
+    colour: a letter typed with a blue or violet ribbon, a printed letterhead. It takes at least
+    ``config.typed_letters_min`` letters (a two-digit sheet number stands level too), whose
+    heights spread by at most ``config.typed_height_spread_max`` (hand-printed letters mix tall
+    loops and small strokes), and ``config.typed_share_min`` of the element's ink. A stamp (its
+    ring or frame) stays whole, since its legend stands in lines too.
+
+    What is left when the letters are taken out holds the type's loose marks (touching or broken
+    letters, punctuation, letters joined by a crease) and perhaps writing: strokes taller than
+    ``config.untyped_height_ratio`` letters that fill at most ``config.pen_fill_max`` of their
+    box (a signature across the typing, a note between its lines) are its seeds, and the ink
+    left within ``reach_px`` of them joins their part.
+    """
+    # Letters are judged whole, on all the ink in the box: the ink of a near-black violet ribbon
+    # is coloured only in parts of its strokes, which are no letter shapes.
+    x0, y0, x1, y1 = element.bbox
+    ink = element.mask | masks.dark[y0:y1, x0:x1] | masks.coloured[y0:y1, x0:x1]
+    min_px = config.typed_letter_min_mm * px_per_mm
+    letters = typed_ink(ink, min_px, config.typed_letter_max_mm * px_per_mm)
+    heights = component_heights(letters)
+    typed = element.mask & letters
+    # Specks (grain, a fold's broken fibres) weigh nothing either way.
+    marks = element.mask & ~specks(element.mask, min_px)
+    if len(heights) < config.typed_letters_min or typed.sum() < config.typed_share_min * marks.sum() \
+            or height_spread(heights) > config.typed_height_spread_max \
+            or kind_of(element, px_per_mm, config) == "stamp":
+        return [element]
+    letter_h = float(np.median(heights))
+    rest = element.mask & ~typed
+    # A fold or a crease drawn through a typed line joins its letters into one tall component;
+    # the crease is a pixel thin, pen strokes are thicker.
+    strokes = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    w, h, area = (stats[1:, k] for k in (cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT, cv2.CC_STAT_AREA))
+    # Letters of close-set lines touching (a descender on the next line's capital) make tall
+    # components too, but dense ones: pen strokes leave most of their box empty.
+    tall = np.nonzero((h > config.untyped_height_ratio * letter_h) & (area < config.pen_fill_max * w * h))[0] + 1
+    if len(tall) == 0:
+        return []
+    z, zone_labels, _ = zones(np.isin(labels, tall), reach_px)
+    parts = (sub_element(element, rest & (zone_labels == i)) for i in range(1, z))
+    return [part for part in parts if part is not None]
+
+
+def specks(mask: np.ndarray, size_px: float) -> np.ndarray:
+    """The ink of ``mask`` in components smaller than ``size_px`` both ways."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    small = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) < size_px
+    small[0] = False
+    return small[labels]
+
+
+def component_heights(mask: np.ndarray) -> np.ndarray:
+    """Heights (pixels) of the connected components of ``mask``."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    return stats[1:, cv2.CC_STAT_HEIGHT]
+
+
+def height_spread(heights: np.ndarray) -> float:
+    """Interquartile range of ``heights`` over their median (0 when all are equal)."""
+    q1, median, q3 = np.percentile(heights, (25, 50, 75))
+    return float((q3 - q1) / max(median, 1.0))
 
 
 def split_stamp(element: Element, masks: InkMasks, px_per_mm: float, config: LayoutConfig,

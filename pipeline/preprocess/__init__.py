@@ -8,14 +8,14 @@ steps return the matrix from their output back to their input; their product is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
 
 from pipeline import geometry
 from pipeline.config import PreprocessConfig
-from pipeline.model import PageImage, Preprocessed
+from pipeline.model import BBox, PageImage, Preprocessed
 from pipeline.preprocess.binarize import binarize, otsu
 from pipeline.preprocess.components import ink_components
 from pipeline.preprocess.deskew import estimate_skew, rotate
@@ -45,13 +45,28 @@ def mm_to_px(mm: float, dpi: float) -> int:
     return max(1, round(mm * dpi / _MM_PER_INCH))
 
 
-def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | None = None) -> Preprocessed:
+def near_boxes(boxes: Sequence[BBox], to_input: np.ndarray, shape: tuple[int, int], margin_px: int) -> np.ndarray:
+    """Bool mask (``shape`` = (H, W)) of the pixels within ``margin_px`` of ``boxes``, which are in
+    input pixels while the mask's image maps to the input by ``to_input``."""
+    h, w = shape
+    mask = np.zeros((h, w), dtype=bool)
+    to_here = np.linalg.inv(to_input)
+    for box in boxes:
+        x0, y0, x1, y1 = geometry.map_box(box, to_here, (w, h))
+        mask[max(0, y0 - margin_px):y1 + margin_px, max(0, x0 - margin_px):x1 + margin_px] = True
+    return mask
+
+
+def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | None = None,
+               writing: Sequence[BBox] | None = None) -> Preprocessed:
     """Turn ``page`` into the black-and-white (or grayscale) image Tesseract reads best.
 
     Steps, in order, each only when switched on in ``config``: sheet detection and perspective
     correction (photos), ink separation (colour scans), illumination flattening, border and
     punch-hole removal, orientation (90° turns, found by ``orient``; skipped without it), deskew,
-    rescale, binarization.
+    rescale, binarization. ``writing``: the boxes (input pixels) of the stamps, notes and
+    signatures found on the page; when given, ink separation takes foreign ink out only near them
+    (``config.ink_region_margin_mm``), else wherever it is.
     """
     steps: list[str] = []
     back: list[np.ndarray] = []  # each geometric step's map from its output to its input
@@ -68,8 +83,13 @@ def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | 
 
     if config.ink_separation and rgb.ndim == 3:
         margin = mm_to_px(config.ink_unmix_margin_mm, dpi) if config.ink_unmix else None
+        letter_px = (mm_to_px(config.typed_letter_min_mm, dpi), mm_to_px(config.typed_letter_max_mm, dpi))
+        within = None
+        if writing is not None:
+            within = near_boxes(writing, geometry.compose(*back), rgb.shape[:2],
+                                mm_to_px(config.ink_region_margin_mm, dpi))
         gray, share = typed_ink_gray(rgb, config.ink_max_distance, mm_to_px(config.background_kernel_mm, dpi),
-                                     margin, config.ink_unmix_max_misfit)
+                                     margin, config.ink_unmix_max_misfit, letter_px, within)
         if share > 0:
             steps.append("ink_separation")
     else:

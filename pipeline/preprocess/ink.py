@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.glyphs import letters_in_lines
 from pipeline.preprocess.binarize import otsu
 from pipeline.preprocess.illumination import estimate_background
 
@@ -67,18 +68,31 @@ class InkModel:
         return typed, np.maximum(paper, 1.0)
 
 
-def ink_model(lab: np.ndarray) -> InkModel | None:
-    """Typed ink and paper colours of an 8-bit Lab page; None when it shows no ink (or no paper)."""
+def ink_model(lab: np.ndarray, letter_px: tuple[float, float] | None = None) -> InkModel | None:
+    """Typed ink and paper colours of an 8-bit Lab page; None when it shows no ink (or no paper).
+
+    The typed ink is that of the page's letters when ``letter_px`` (their least and greatest
+    height, pixels of ``lab``) is given and letters standing in lines are found
+    (``pipeline.glyphs``): the darker half of their ink, so that the majority ink of the text
+    wins whatever its colour (a letter typed in blue under a black letterhead). Otherwise it is
+    the darkest quarter of all ink: a typewriter ribbon is darker than stamp or pen ink, and large
+    lighter areas (a coloured table edge) must not outvote it.
+    """
     ink = otsu(lab[:, :, 0]) == 0
     if ink.sum() < 100 or ink.all():
         return None
     pixels = lab.reshape(-1, 3).astype(np.float32)
     flat = ink.reshape(-1)
-    # The typed ink's colour, from the darkest quarter of the ink: a typewriter ribbon is darker
-    # than stamp or pen ink, and large lighter areas (a coloured table edge) must not outvote it.
+    paper = np.median(pixels[~flat], axis=0)
+    if letter_px is not None:
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+        letters = np.concatenate(([False], letters_in_lines(stats[1:], *letter_px)))[labels].reshape(-1)
+        if letters.sum() >= 100:
+            inked = pixels[letters]
+            return InkModel(np.median(inked[inked[:, 0] <= np.median(inked[:, 0])], axis=0), paper)
     inked = pixels[flat]
     darkest = inked[inked[:, 0] <= np.percentile(inked[:, 0], 25)]
-    return InkModel(np.median(darkest, axis=0), np.median(pixels[~flat], axis=0))
+    return InkModel(np.median(darkest, axis=0), paper)
 
 
 def off_blend(lab: np.ndarray, model: InkModel, max_distance: float, smooth_px: int) -> np.ndarray:
@@ -102,10 +116,12 @@ def off_blend(lab: np.ndarray, model: InkModel, max_distance: float, smooth_px: 
     return (distance > max_distance) & (lightness > typed[0] + _MARGIN) & (lightness < paper[0] - _MARGIN)
 
 
-def page_ink_model(rgb: np.ndarray) -> InkModel | None:
+def page_ink_model(rgb: np.ndarray, letter_px: tuple[float, float] | None = None) -> InkModel | None:
     """``ink_model`` of an RGB page, measured on every 4th pixel as it is (shrinking would blend
-    thin strokes with paper and make the ink look lighter than it is)."""
-    return ink_model(cv2.cvtColor(np.ascontiguousarray(rgb[::_PREVIEW, ::_PREVIEW]), cv2.COLOR_RGB2LAB))
+    thin strokes with paper and make the ink look lighter than it is); ``letter_px`` in the
+    page's pixels."""
+    small = None if letter_px is None else (max(2.0, letter_px[0] / _PREVIEW), letter_px[1] / _PREVIEW)
+    return ink_model(cv2.cvtColor(np.ascontiguousarray(rgb[::_PREVIEW, ::_PREVIEW]), cv2.COLOR_RGB2LAB), small)
 
 
 def foreign_ink(rgb: np.ndarray, max_distance: float, model: InkModel | None = None) -> np.ndarray:
@@ -278,18 +294,25 @@ def unmix_typed(rgb: np.ndarray, gray: np.ndarray, zone: np.ndarray, foreign: np
 
 
 def typed_ink_gray(rgb: np.ndarray, max_distance: float, paper_kernel_px: int,
-                   unmix_margin_px: int | None, max_misfit: float) -> tuple[np.ndarray, float]:
+                   unmix_margin_px: int | None, max_misfit: float,
+                   letter_px: tuple[float, float] | None = None,
+                   within: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Grayscale ``uint8`` image of ``rgb`` with the foreign (coloured) ink taken out.
 
     ``paper_kernel_px`` is the background estimator's kernel (see ``estimate_background``). With
     ``unmix_margin_px`` None the foreign ink is replaced by paper; otherwise it, and the pixels
     within that many pixels of it (its pale rim), are unmixed (``unmix_typed``, with ``max_misfit``),
     which keeps the typed ink under it.
+    ``letter_px`` (least and greatest letter height, pixels) lets the typed ink be measured on
+    the page's letters (``ink_model``). ``within`` (bool, the page's size), when given, is where
+    foreign ink may be taken out: elsewhere all ink stays.
     Returns the image and the fraction of the page's pixels found to be foreign ink (0–1).
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    model = page_ink_model(rgb)
+    model = page_ink_model(rgb, letter_px)
     foreign = foreign_ink(rgb, max_distance, model)
+    if within is not None:
+        foreign &= within
     if not foreign.any() or model is None:
         return gray, 0.0
     # The paper under a removed stroke: the background estimate closes over dark strokes, so the
