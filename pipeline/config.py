@@ -541,10 +541,11 @@ class LayoutConfig:
     #: The six 1905 letters of the real-page set (blue and violet ribbons) have 0.45–0.87 of their
     #: letters coloured, the generator's black-typed colour pages 0.01–0.07.
     text_ink_share_min: float = 0.25
-    #: ... and holds at least ``typed_letters_min`` such letters, whose heights spread (interquartile
-    #: range over median) by at most ``typed_height_spread_max``: typed lines of the real pages
-    #: 0–0.24; hand-printed notes of the generator 0.5–0.8.
-    typed_letters_min: int = 5
+    #: ... and holds at least ``typed_letters_min`` such letters (a word standing alone between
+    #: the fragments of a near-black ribbon), whose heights spread (interquartile range over
+    #: median) by at most ``typed_height_spread_max``: typed lines of the real pages 0–0.24,
+    #: hand-printed notes of the generator 0.5–0.8.
+    typed_letters_min: int = 2
     typed_height_spread_max: float = 0.35
     #: Share of its box (0–1) a pen stroke fills at most; letters of close-set typed lines that
     #: touch fill 0.3–0.6 (the 1905 letters of the real-page set).

@@ -26,7 +26,7 @@ def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: in
 
     Type is ink in letters of one size standing level in lines (``typed_ink``), whatever its
     colour: a letter typed with a blue or violet ribbon, a printed letterhead. It takes at least
-    ``config.typed_letters_min`` letters (a two-digit sheet number stands level too), whose
+    ``config.typed_letters_min`` letters, whose
     heights spread by at most ``config.typed_height_spread_max`` (hand-printed letters mix tall
     loops and small strokes), and ``config.typed_share_min`` of the element's ink. A stamp (its
     ring or frame) stays whole, since its legend stands in lines too.
