@@ -42,13 +42,15 @@ LEVELS = ("clean", "archival", "poor")
 
 
 
-def synth_page(work: Path, seed: int, level: str, color: bool, stamps: bool = True) -> SynthPage:
-    """The first page of a one-page synthetic document, generated once into ``work``."""
-    out = work / f"{level}-{'colour' if color else 'grey'}-{'stamps' if stamps else 'nostamps'}-{seed}"
+def synth_page(work: Path, seed: int, level: str, color: bool, stamps: bool = True,
+               ribbon: str = "ribbon") -> SynthPage:
+    """The first page of a one-page synthetic document typed with ``ribbon``, generated once into
+    ``work``."""
+    out = work / f"{level}-{'colour' if color else 'grey'}-{'stamps' if stamps else 'nostamps'}-{ribbon}-{seed}"
     cached = out / "page.pickle"
     if cached.exists():
         return pickle.loads(cached.read_bytes())
-    page = make_document(out, seed=seed, level=level, pages=1, color=color, stamps=stamps).pages[0]
+    page = make_document(out, seed=seed, level=level, pages=1, color=color, stamps=stamps, ribbon=ribbon).pages[0]
     cached.write_bytes(pickle.dumps(page))
     return page
 
@@ -57,10 +59,10 @@ def load(path: Path) -> PageImage:
     return ingest.load_page(PageSource(path), 1, Config().ingest)
 
 
-def detect_task(args: tuple[Path, int, str, bool]) -> tuple[str, bool, dict[str, list[int]], int]:
+def detect_task(args: tuple[Path, int, str, bool, str]) -> tuple[str, bool, dict[str, list[int]], int]:
     """Detection on one page: per kind [true positives, truths, detections], false regions."""
-    work, seed, level, color = args
-    page = synth_page(work, seed, level, color)
+    work, seed, level, color, ribbon = args
+    page = synth_page(work, seed, level, color, ribbon=ribbon)
     found = detect_regions(load(page.image), replace(Config().layout, read_elements=False))
     truth = [r for r in page.regions if r.kind in KINDS]
     counts = {k: [0, sum(t.kind == k for t in truth), sum(r.kind == k for r in found)] for k in KINDS}
@@ -87,13 +89,13 @@ def _ocr_text(path: Path, config: Config) -> tuple[str, float]:
     return text, time.perf_counter() - start
 
 
-def cer_task(args: tuple[Path, int, str, bool]) -> tuple[int, str, bool, float, float, float, float, float] | None:
+def cer_task(args: tuple[Path, int, str, bool, str]) -> tuple[int, str, bool, float, float, float, float, float] | None:
     """CER with and without the stamp on one colour page, and (if ``timed``) detection vs OCR times on it."""
-    work, seed, level, timed = args
-    with_stamp = synth_page(work, seed, level, True)
+    work, seed, level, timed, ribbon = args
+    with_stamp = synth_page(work, seed, level, True, ribbon=ribbon)
     if not _overlaps_text(with_stamp):
         return None
-    without = synth_page(work, seed, level, True, stamps=False)
+    without = synth_page(work, seed, level, True, stamps=False, ribbon=ribbon)
     config = Config()
     text_with, ocr_s = _ocr_text(with_stamp.image, config)
     text_without, _ = _ocr_text(without.image, config)
@@ -141,14 +143,15 @@ def main() -> None:
     parser.add_argument("--skip-cer", action="store_true", help="run part 1 only (detection; no CER, no times)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/scanproof-bench-layout"))
+    parser.add_argument("--ribbon", default="ribbon", help="typewriter ribbon of the pages (synth's --ribbon)")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     args.work.mkdir(parents=True, exist_ok=True)
-    tasks = [(args.work, seed, level, color) for color in (True, False) for level in LEVELS
+    tasks = [(args.work, seed, level, color, args.ribbon) for color in (True, False) for level in LEVELS
              for seed in range(args.first_seed, args.first_seed + args.seeds)]
     with ProcessPoolExecutor(args.jobs) as pool:
         detections = [] if args.only_cer else list(pool.map(detect_task, tasks))
-        cer_tasks = [] if args.skip_cer else [(args.work, s, lv, not args.only_cer) for lv in LEVELS
+        cer_tasks = [] if args.skip_cer else [(args.work, s, lv, not args.only_cer, args.ribbon) for lv in LEVELS
                                               for s in range(args.first_seed, args.first_seed + args.cer_seeds)]
         cer_rows = [r for r in pool.map(cer_task, cer_tasks) if r is not None]
 

@@ -297,3 +297,21 @@ def test_facsimile_is_hard_but_readable_and_poor_is_harder(tmp_path: Path) -> No
     layout = read_layout(FACSIMILE / "layout.yaml")
     poor = render_layout(replace(layout, pages=layout.pages[:1]), tmp_path, level="poor")
     assert _tesseract_cer(poor[0].image) > archival
+
+
+def test_a_document_typed_with_a_blue_ribbon_has_blue_type(tmp_path: Path) -> None:
+    # The 1905 letters of the real-page set are typed in blue and violet; the benches need such pages.
+    blue = make_document(tmp_path / "blue", seed=3, level="clean", ribbon="blue", stamps=False, handwriting=False)
+    black = make_document(tmp_path / "black", seed=3, level="clean", stamps=False, handwriting=False)
+    assert blue.pages[0].text == black.pages[0].text
+
+    def ink_rgb(path: Path) -> np.ndarray:
+        rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
+        return np.median(rgb[rgb.sum(axis=2) < 400], axis=0)
+
+    r, _, b = ink_rgb(blue.pages[0].image)
+    assert b > r + 40, "the typed ink is not blue"
+    r, _, b = ink_rgb(black.pages[0].image)
+    assert abs(b - r) < 25, "the worn black ribbon is not near-neutral"
+    with pytest.raises(BadArgumentsError, match="unknown ribbon"):
+        make_document(tmp_path / "x", seed=3, ribbon="green")

@@ -30,6 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dpi", type=int, default=300, help="resolution of a random document (default 300)")
     p.add_argument("--phone", action="store_true", help="make the pages look like phone photos")
     p.add_argument("--grey", action="store_true", help="write greyscale images")
+    p.add_argument("--ribbon", default="ribbon",
+                   help="typewriter ribbon of a random document: ribbon (worn black-violet), black, blue or violet")
     p.add_argument("--no-stamps", action="store_true", help="random document without stamps")
     p.add_argument("--no-handwriting", action="store_true", help="random document without handwriting")
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         doc = make_document(args.out, seed=args.seed, level=args.level or "archival", pages=args.pages,
                             plant=args.plant, plant_translation=args.plant_translation, phone=args.phone,
                             color=not args.grey, stamps=not args.no_stamps,
-                            handwriting=not args.no_handwriting, dpi=args.dpi)
+                            handwriting=not args.no_handwriting, dpi=args.dpi, ribbon=args.ribbon)
         written = [p.image for p in doc.pages] + [doc.layout, doc.transcript, doc.answer_key]
     for path in written:
         print(path, file=sys.stderr)

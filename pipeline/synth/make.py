@@ -41,6 +41,10 @@ class SynthDocument:
     answer_key: Path | None = None
 
 
+#: Typewriter ribbons a random document can be typed with (colours in ``render.INKS``).
+RIBBONS = ("ribbon", "black", "blue", "violet")
+
+
 def _degradation(level: str | Degradation) -> tuple[str, Degradation]:
     if isinstance(level, Degradation):
         return "custom", level
@@ -84,10 +88,12 @@ def render_layout(layout: Layout, out_dir: Path, *, level: str | Degradation | N
 
 def make_document(out_dir: Path, *, seed: int, level: str = "archival", pages: int = 1, plant: int = 0,
                   plant_translation: int = 0, phone: bool = False, color: bool = True, stamps: bool = True,
-                  handwriting: bool = True, dpi: int = 300) -> SynthDocument:
+                  handwriting: bool = True, dpi: int = 300, ribbon: str = "ribbon") -> SynthDocument:
     """Write a random document of about ``pages`` pages to ``out_dir``; deterministic in ``seed``.
 
-    ``dpi`` is the scan resolution (200–400 are typical of archives).
+    ``dpi`` is the scan resolution (200–400 are typical of archives; the real pages of the
+    development set go down to 72–150). ``ribbon`` is the typed text's ink (``RIBBONS``): the
+    1905 letters of the real-page set are typed in blue and violet.
 
     Writes ``page-N.png``/``page-N.xml``, ``layout.yaml`` (which re-renders the pages),
     ``transcript.md`` (a published-style transcription with ``plant`` errors in the original and
@@ -96,8 +102,12 @@ def make_document(out_dir: Path, *, seed: int, level: str = "archival", pages: i
     level_name, _ = _degradation(level)
     if not 72 <= dpi <= 1200:
         raise BadArgumentsError(f"dpi {dpi} is out of range: scans are made at 72–1200 dpi")
+    if ribbon not in RIBBONS:
+        raise BadArgumentsError(f"unknown ribbon {ribbon!r}; give one of {', '.join(RIBBONS)}")
     comp = compose(seed, pages=pages, stamps=stamps, handwriting=handwriting)
-    layout = replace(comp.layout, level=level_name, dpi=dpi)
+    layout = replace(comp.layout, level=level_name, dpi=dpi, pages=tuple(
+        replace(page, elements=tuple(replace(e, ink=ribbon) if e.kind == "text" else e for e in page.elements))
+        for page in comp.layout.pages))
     written = render_layout(layout, out_dir, phone=phone, color=color)
     layout_path = out_dir / "layout.yaml"
     write_layout(layout, layout_path)
