@@ -547,6 +547,9 @@ class LayoutConfig:
     #: hand-printed notes of the generator 0.5–0.8.
     typed_letters_min: int = 2
     typed_height_spread_max: float = 0.35
+    #: ... and on a page typed in a coloured ink, letters whose median height is within this
+    #: factor of the page's typed letters: a note in the ribbon's hue is written larger.
+    typed_size_ratio_max: float = 1.3
     #: Share of its box (0–1) a pen stroke fills at most; letters of close-set typed lines that
     #: touch fill 0.3–0.6 (the 1905 letters of the real-page set).
     pen_fill_max: float = 0.25

@@ -48,9 +48,9 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
     # Type is type in any colour: where the page's text is typed in a coloured ink (a blue or
     # violet ribbon), elements of that ink are taken apart into the typing and what else is there.
-    text_hue = text_ink_hue(masks, px_per_mm, config)
+    text = text_ink(masks, px_per_mm, config)
     colour = [part for e in colour for part in
-              (split_type(e, masks, px_per_mm, reach, config) if _same_hue(e.hue, text_hue, config) else [e])]
+              (split_type(e, masks, px_per_mm, reach, config, text[1]) if _same_hue(e.hue, text, config) else [e])]
     # Black ink lying under a coloured element is the type that the stamp or note was put over.
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
@@ -83,8 +83,9 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 
-def text_ink_hue(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> float | None:
-    """The hue (degrees) of the page's text when it is typed in a coloured ink, else None.
+def text_ink(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> tuple[float, float] | None:
+    """The hue (degrees) of the page's text and the median height (pixels) of its letters, when it
+    is typed in a coloured ink; else None (the text is grey-black, as on most pages).
 
     The text is its letters standing in lines (``typed_ink`` of all the ink); it is coloured when
     at least ``config.text_ink_share_min`` of the letters have a tenth of their pixels or more in
@@ -92,18 +93,19 @@ def text_ink_hue(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> flo
     """
     letters = typed_ink(masks.dark | masks.coloured, config.typed_letter_min_mm * px_per_mm,
                         config.typed_letter_max_mm * px_per_mm)
-    n, labels = cv2.connectedComponents(letters.astype(np.uint8), connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(letters.astype(np.uint8), connectivity=8)
     if n <= 1:
         return None
-    size = np.bincount(labels.ravel(), minlength=n)[1:]
-    tinted = np.bincount(labels[masks.coloured], minlength=n)[1:]
-    if (tinted >= 0.1 * size).mean() < config.text_ink_share_min:
+    size = stats[1:, cv2.CC_STAT_AREA]
+    tinted = np.bincount(labels[masks.coloured], minlength=n)[1:] >= 0.1 * size
+    if tinted.mean() < config.text_ink_share_min:
         return None
-    return float(np.median(masks.hue[letters & masks.coloured]))
+    heights = stats[1:, cv2.CC_STAT_HEIGHT][tinted]
+    return float(np.median(masks.hue[letters & masks.coloured])), float(np.median(heights))
 
 
-def _same_hue(hue: float, text_hue: float | None, config: LayoutConfig) -> bool:
-    return text_hue is not None and abs((hue - text_hue + 180.0) % 360.0 - 180.0) <= config.hue_split_deg
+def _same_hue(hue: float, text: tuple[float, float] | None, config: LayoutConfig) -> bool:
+    return text is not None and abs((hue - text[0] + 180.0) % 360.0 - 180.0) <= config.hue_split_deg
 
 
 def _grey_stamp_region(stamp: tuple[BBox, str, float], dark: np.ndarray, px_per_mm: float, factor: float,

@@ -21,14 +21,16 @@ from pipeline.layout.shapes import (
 
 
 def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: int,
-               config: LayoutConfig) -> list[Element]:
+               config: LayoutConfig, text_letter_px: float | None = None) -> list[Element]:
     """The parts of ``element`` that are not type, when type is most of its ink; else ``[element]``.
 
     Type is ink in letters of one size standing level in lines (``typed_ink``), whatever its
     colour: a letter typed with a blue or violet ribbon, a printed letterhead. It takes at least
     ``config.typed_letters_min`` letters, whose
     heights spread by at most ``config.typed_height_spread_max`` (hand-printed letters mix tall
-    loops and small strokes), and ``config.typed_share_min`` of the element's ink. A stamp (its
+    loops and small strokes), and ``config.typed_share_min`` of the element's ink. When the
+    height of the page's typed letters is known (``text_letter_px``), the element's letters must
+    be of about that size (``config.typed_size_ratio_max``): a note is written larger than type. A stamp (its
     ring or frame) stays whole, since its legend stands in lines too.
 
     What is left when the letters are taken out holds the type's loose marks (touching or broken
@@ -49,6 +51,7 @@ def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: in
     marks = element.mask & ~specks(element.mask, min_px)
     if len(heights) < config.typed_letters_min or typed.sum() < config.typed_share_min * marks.sum() \
             or height_spread(heights) > config.typed_height_spread_max \
+            or not _type_sized(float(np.median(heights)), text_letter_px, config.typed_size_ratio_max) \
             or kind_of(element, px_per_mm, config) == "stamp":
         return [element]
     letter_h = float(np.median(heights))
@@ -74,6 +77,11 @@ def specks(mask: np.ndarray, size_px: float) -> np.ndarray:
     small = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) < size_px
     small[0] = False
     return small[labels]
+
+
+def _type_sized(height: float, text_height: float | None, ratio_max: float) -> bool:
+    """Whether letters ``height`` px high are of the size of the page's type (``text_height``)."""
+    return text_height is None or max(height, text_height) <= ratio_max * min(height, text_height)
 
 
 def component_heights(mask: np.ndarray) -> np.ndarray:
