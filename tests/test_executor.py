@@ -90,11 +90,17 @@ def test_a_task_that_always_kills_its_worker_fails_alone():
 
 def test_ctrl_c_stops_the_pool_without_running_the_queued_tasks(tmp_path):
     # Workers ignore Ctrl-C; before this was handled, leaving the pool ran all 20 queued tasks.
+    # A test run started in the background (``make test &``) inherits an ignored SIGINT, which
+    # Python keeps: Python's own Ctrl-C handler is put back for this test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.8, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        for _ in run_tasks(mark_and_wait, slow_tasks(tmp_path), RunConfig(jobs=2)):
-            pass
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in run_tasks(mark_and_wait, slow_tasks(tmp_path), RunConfig(jobs=2)):
+                pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
     time.sleep(1.0)  # a worker still alive would start a next task within this
     assert len(list((tmp_path / "started").iterdir())) < 10
     assert not list((tmp_path / "tmp").iterdir()), "the stopped tasks left their temporary folders"
