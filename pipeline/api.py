@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.config import Config
+from pipeline.config import AlignConfig, Config, TranscriptConfig
 from pipeline.errors import BadArgumentsError, InputFileError
 from pipeline.lazy import lazy_names
 
@@ -135,7 +135,7 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
     from pipeline.runtime import prepare_page_reading
 
     config = config or Config()
-    ocr.require_tesseract(config.ocr.lang)
+    ocr.require_tesseract(config.ocr.lang, config.ocr.engine)
     prepare_page_reading()
     sources = ingest.discover_pages([path])
     if not sources:
@@ -143,18 +143,21 @@ def read_image(path: Path, config: Config | None = None) -> OcrPage:
     return read_page(sources[0], 1, config).ocr
 
 
-def compare_texts(reference: Path, hypothesis: Path, encoding: str | None = None, text_level: str = "line") -> Metrics:
+def compare_texts(reference: Path, hypothesis: Path, encoding: str | None = None, text_level: str = "line",
+                  equivalences: str = "none") -> Metrics:
     """CER and WER of a hypothesis file (an OCR result) against a reference file (``scanproof cer``).
 
     Either may be in any format ``read_transcript`` reads (plain text, the Wilson export, TEI,
     PAGE-XML at ``text_level``, ALTO, hOCR), both in ``encoding`` when one is given; what is
-    compared is each one's ``compared_text``.
+    compared is each one's ``compared_text``, after the equivalence set ``equivalences``
+    (``AlignConfig.equivalences``).
     """
-    from pipeline.align.metrics import text_metrics
-    from pipeline.transcript import compared_text, read_transcript
+    from pipeline.cer import compare_files
 
-    ref, hyp = (compared_text(read_transcript(p, encoding, text_level)) for p in (reference, hypothesis))
-    return text_metrics(ref, hyp)
+    config = Config(transcript=TranscriptConfig(encoding=encoding, text_level=text_level),
+                    align=AlignConfig(equivalences=equivalences))
+    metrics = compare_files(reference, hypothesis, config).metrics
+    return replace(metrics, confusions=metrics.confusions[:config.align.max_confusions])
 
 
 def find_documents(scans_dir: Path, transcripts_dir: Path) -> list[DocumentInput]:

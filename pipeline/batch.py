@@ -98,11 +98,11 @@ def run_documents(
     ``.cache`` is the default cache). A document that fails is recorded in its outcome, and the
     others go on; once no document is left to report, the pages still queued are not read.
     """
-    ocr.require_tesseract(config.ocr.lang)
+    ocr.require_tesseract(config.ocr.lang, config.ocr.engine)
     prepare_page_reading()  # pages are opened here too, to count them
     if config.run.cache and config.run.cache_dir is None:
         config = replace(config, run=replace(config.run, cache_dir=str(out_dir / ".cache")))
-    engine = ocr.engine_fingerprint(config.ocr.lang)
+    engine = ocr.engine_fingerprint(config.ocr.lang, config.ocr.engine)
     outcomes: dict[str, DocumentOutcome] = {}
     pending: dict[str, _PendingDocument] = {}
     transcripts: dict[str, Transcript] = {}

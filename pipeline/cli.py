@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from pipeline.config import (
+    EQUIVALENCE_SETS,
     EXECUTORS,
     EXPORT_FORMATS,
+    OCR_ENGINES,
     TEXT_LEVELS,
+    AlignConfig,
     Config,
     IngestConfig,
     OcrConfig,
@@ -114,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("-l", "--lang", default=OcrConfig.lang,
                        help="Tesseract language(s) of the original, e.g. rus, deu, rus+eng (default: %(default)s)")
+        p.add_argument("--ocr-engine", choices=OCR_ENGINES, default=OcrConfig.engine,
+                       help="what runs Tesseract: tesserocr in this process, the tesseract program, or auto, "
+                       "the fastest installed (default: %(default)s; the report names the one used)")
         p.add_argument("--page-timeout", type=_positive_seconds, default=OcrConfig.timeout_s, metavar="SECONDS",
                        help="give up a page whose OCR takes longer (default: %(default)s); it is marked failed")
         p.add_argument("--max-pixels", type=_positive_int, default=IngestConfig.max_pixels, metavar="N",
@@ -141,8 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_encoding(sub.add_parser(
         "cer", help="print CER and WER of a hypothesis (an OCR result) against a reference; either in plain "
         "text, PAGE-XML, ALTO, hOCR, TEI or the Wilson export"))
-    p.add_argument("reference", type=Path)
-    p.add_argument("hypothesis", type=Path)
+    p.add_argument("reference", type=Path, help="the reference (ground truth) file, or a folder of them")
+    p.add_argument("hypothesis", type=Path, help="the OCR result, or a folder of them paired by name with the "
+                   "reference folder's files (a.gt.txt with a.ocr.txt, p1.page.xml with p1.alto.xml)")
+    p.add_argument("--json", action="store_true", help="print one JSON object: rates, counts, top confusions")
+    p.add_argument("--report", type=Path, metavar="DIR",
+                   help="also write DIR/cer.html, the texts side by side with their differences marked")
+    p.add_argument("--equivalences", choices=EQUIVALENCE_SETS, default=AlignConfig.equivalences,
+                   help="characters counted as one: none, or dinglehopper's set (ligatures, MUFI letters, ’, ⸗, "
+                   "dashes), for figures comparable with dinglehopper's (default: %(default)s)")
 
     p = with_reading(sub.add_parser("ocr", help="print the OCR of one image after preprocessing"))
     p.add_argument("image", type=Path)
@@ -236,7 +249,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     config = Config()
     if hasattr(args, "lang"):
         config = replace(config, ingest=replace(config.ingest, max_pixels=args.max_pixels),
-                         ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout))
+                         ocr=replace(config.ocr, lang=args.lang, timeout_s=args.page_timeout,
+                                     engine=args.ocr_engine))
     if hasattr(args, "text_level"):
         config = replace(config, transcript=TranscriptConfig(encoding=args.encoding, text_level=args.text_level))
     if hasattr(args, "jobs"):
@@ -260,9 +274,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif args.command == "check":
         print(api.check(args.transcript, args.out, config).html)
     elif args.command == "cer":
-        m = api.compare_texts(args.reference, args.hypothesis, config.transcript.encoding,
-                              config.transcript.text_level)
-        print(f"CER {m.cer:.4f}  WER {m.wer:.4f}  ({m.reference_chars} reference characters)")
+        from pipeline import cer
+
+        config = replace(config, align=replace(config.align, equivalences=args.equivalences))
+        cer.run(args.reference, args.hypothesis, config, as_json=args.json, report=args.report)
     elif args.command == "ocr":
         page = api.read_image(args.image, config)
         if args.format == "txt":

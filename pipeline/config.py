@@ -24,8 +24,13 @@ EXPORT_FORMATS = ("page-xml", "alto", "hocr")
 IMAGE_FORMATS = ("webp", "jpeg")
 #: Where page tasks run (``RunConfig.executor``).
 EXECUTORS = ("local", "dask")
+#: OCR engines (``OcrConfig.engine``, ``--ocr-engine``; ``pipeline.ocr.engine.ENGINES``).
+OCR_ENGINES = ("auto", "tesseract", "tesserocr")
 #: Levels of a PAGE-XML file's text (``TranscriptConfig.text_level``), coarsest first.
 TEXT_LEVELS = ("region", "line", "word")
+#: Named sets of characters counted as one by ``scanproof cer`` (``AlignConfig.equivalences``;
+#: what each holds: ``pipeline.align.equivalences``), the default first.
+EQUIVALENCE_SETS = ("none", "dinglehopper")
 
 
 def _require_positive(section: object, *names: str) -> None:
@@ -196,10 +201,16 @@ class OcrConfig:
     #: Keep, per character, the alternatives Tesseract's recogniser weighed (``OcrWord.alternatives``;
     #: its ``lstm_choice_mode=2``). Same text, about 1.3× the OCR time.
     char_alternatives: bool = False
+    #: What runs Tesseract (``pipeline.ocr.engine``): ``tesserocr``, its C++ API in the process
+    #: that reads, each model loaded once; ``tesseract``, the program, a process and a model load
+    #: per call; ``auto``, the fastest installed (tesserocr when it can be imported, else the
+    #: program). The page records the engine used and its Tesseract's version.
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         _require_positive(self, "timeout_s", "element_timeout_s", "orientation_timeout_s")
         _require_one_of(self, "psm", range(14))
+        _require_one_of(self, "engine", OCR_ENGINES)
         _require_one_of(self, "thresholding_method", (0, 1, 2))
 
     @property
@@ -251,11 +262,19 @@ class AlignConfig:
     page_confidence_quantile: float = 0.25
     #: Rows of the character confusion table kept in ``Metrics.confusions``.
     max_confusions: int = 20
+    #: The equivalence set (``EQUIVALENCE_SETS``) ``scanproof cer`` applies to both texts before
+    #: counting. ``none``: the characters as they are (after NFC), since a ligature or a MUFI
+    #: letter against its spelled-out letters is a difference a diplomatic transcription makes on
+    #: purpose, and dinglehopper's set is tuned for German Fraktur ground truth (it makes ``==``
+    #: and the em dash an en dash). ``dinglehopper`` gives dinglehopper's figures. ``verify``
+    #: compares through ``pipeline.align.normalize``'s own rules instead.
+    equivalences: str = "none"
 
 
     def __post_init__(self) -> None:
         _require_positive(self, "anchor_min_chars", "moved_block_min_anchors", "max_confusions")
         _require_share(self, "page_confidence_quantile")
+        _require_one_of(self, "equivalences", EQUIVALENCE_SETS)
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,10 @@ class OcrPage:
     skew_deg: float
     words: tuple[OcrWord, ...]
     failed: str | None = None  # why the page could not be read, when it could not
+    #: The OCR engine that read the page (``tesserocr`` or ``tesseract``, ``OcrConfig.engine``)
+    #: and the version of its Tesseract (``"5.5.4"``); empty in readings made before either was kept.
+    engine: str = ""
+    engine_version: str = ""
 
     def lines(self) -> list[list[OcrWord]]:
         """Words grouped by (block, paragraph, line), in Tesseract's reading order."""

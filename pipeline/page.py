@@ -33,13 +33,15 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     preview = encode_pixels(page.pixels, config.report)
     try:
         regions = tuple(layout.detect_regions(page, config.layout, config.ocr))
-        orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s)
+        orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s,
+                         engine=config.ocr.engine)
         # Ink is taken out only where the layout stage saw writing: ink it was unsure of, or
         # called type whatever its colour, stays for Tesseract.
         pre = preprocess.preprocess(page, config.preprocess, orient, [r.bbox for r in regions])
         ocr_page = ocr.recognize(page, pre, config.ocr)
     except TesseractFailedError as err:
-        failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message)
+        engine, version = ocr.engine_id(config.ocr.engine)
+        failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message, engine, version)
         return PageResult(failed, (), preview)
     return PageResult(ocr_page, regions, preview)
 

@@ -9,7 +9,7 @@ from dinglehopper.character_error_rate import character_error_rate_n
 from dinglehopper.ocr_files import plain_extract
 
 from pipeline.align import text_metrics
-from pipeline.align.metrics import as_clusters, words
+from pipeline.align.metrics import as_clusters
 from pipeline.synth.noise import ocr_noise
 
 SEED = Path(__file__).parent.parent / "transcripts" / "117066.md"
@@ -61,7 +61,3 @@ def test_clusters_count_as_one_character():
     table: dict[str, str] = {}
     assert len(as_clusters("и\u0306од", table)) == 3
     assert as_clusters("plain", table) == "plain"
-
-
-def test_words_keep_inner_punctuation():
-    assert words("5.4.63 г., А.И.Микоян так-же!") == ["5.4.63", "г", "А.И.Микоян", "так-же"]

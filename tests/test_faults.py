@@ -150,7 +150,9 @@ def test_a_full_disk_leaves_the_older_report_whole_and_nothing_new(tmp_path, old
 def test_a_full_temporary_folder_is_one_line_exit_5(tmp_path):
     """No room for the page image Tesseract reads: one line naming the folder, not a traceback."""
     done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "ocr", str(SEED_SCANS / "page-1.png")], cwd=ROOT, capture_output=True,
+        # The image file is the ``tesseract`` program's: the in-process engine writes none.
+        [sys.executable, "-m", "pipeline", "ocr", "--ocr-engine", "tesseract", str(SEED_SCANS / "page-1.png")],
+        cwd=ROOT, capture_output=True,
         text=True, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000)))
     assert done.returncode == 5, done.stderr
     assert done.stderr.count("\n") == 1 and "cannot write the image for Tesseract" in done.stderr, done.stderr
@@ -170,21 +172,46 @@ def reading_a_page(group: int) -> bool:
     return False
 
 
+def tesserocr_loaded(group: int) -> bool:
+    """Whether a process of process group ``group`` has loaded tesserocr: it is reading, in
+    process (the layout stage's elements, the orientation or the page)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            loaded = int(fields[2]) == group and "tesserocr" in (stat.parent / "maps").read_text()
+        except OSError:
+            continue
+        if loaded:
+            return True
+    return False
+
+
+def wait_until_reading(proc: subprocess.Popen, engine: str) -> None:
+    """Return once ``proc`` (a process group leader) reads a page with ``engine``, whatever the
+    machine's speed; with tesserocr, a little after it started reading in process."""
+    reading = reading_a_page if engine == "tesseract" else tesserocr_loaded
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not reading(proc.pid):
+        time.sleep(0.05)
+    if engine == "tesserocr":
+        time.sleep(0.5)
+
+
 @pytest.mark.slow
-def test_ctrl_c_exits_130_with_one_line_and_no_report(tmp_path):
+@pytest.mark.parametrize("engine", ["tesseract", "tesserocr"])
+def test_ctrl_c_exits_130_with_one_line_and_no_report(tmp_path, engine):
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS),
-         "--out", str(out), "--no-cache", "--jobs", "2"],
+         "--out", str(out), "--no-cache", "--jobs", "2", "--ocr-engine", engine],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         # As from a terminal. A shell without job control starts a background job (`make test &`)
         # with SIGINT ignored, make and pytest pass that on, and Python keeps an ignored SIGINT
         # ignored: the run then never sees the Ctrl-C (seen here, exit 0).
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Interrupt while Tesseract reads a page, whatever the machine's speed, not after a fixed delay.
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not reading_a_page(proc.pid):
-        time.sleep(0.05)
+    wait_until_reading(proc, engine)
+    assert proc.poll() is None, "the run ended before Tesseract read a page"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
@@ -207,28 +234,32 @@ def group_members(group: int) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ["tesseract", "tesserocr"])
 @pytest.mark.parametrize(("signum", "jobs", "whole_group"), [
     (signal.SIGTERM, "2", False),  # `kill PID`: the main process alone must stop its workers
     (signal.SIGTERM, "1", False),  # the page is read in the main process itself
     (signal.SIGHUP, "2", True),  # a closed terminal: every process of the group gets it
 ])
-def test_a_stop_signal_ends_workers_and_tesseract_and_leaves_no_temporary_files(tmp_path, signum, jobs, whole_group):
+def test_a_stop_signal_ends_workers_and_tesseract_and_leaves_no_temporary_files(tmp_path, signum, jobs, whole_group,
+                                                                                 engine):
     out, tmp = tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS),
-         "--out", str(out), "--no-cache", "--jobs", jobs],
+         "--out", str(out), "--no-cache", "--jobs", jobs, "--ocr-engine", engine],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env=dict(os.environ, TMPDIR=str(tmp)))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not reading_a_page(proc.pid):
-        time.sleep(0.05)
+    wait_until_reading(proc, engine)
     assert proc.poll() is None, "the run ended before Tesseract read a page"
     if whole_group:
         os.killpg(proc.pid, signum)
     else:
         os.kill(proc.pid, signum)
+    sent = time.monotonic()
     _, stderr = proc.communicate(timeout=120)
+    # In process, Tesseract stops at its next word (a page's layout analysis, a few tenths of a
+    # second, is not interrupted); a worker that does not unwind is killed after 10 s.
+    assert time.monotonic() - sent <= 5, "the stop took too long"
     assert proc.returncode == 128 + signum, stderr
     name = signal.Signals(signum).name
     assert stderr == f"scanproof: stopped by {name}; no report was half-written\n"
@@ -242,7 +273,8 @@ def test_a_stop_signal_ends_workers_and_tesseract_and_leaves_no_temporary_files(
 def test_a_hanging_tesseract_fails_its_page_and_the_rest_goes_on(tmp_path):
     """A stand-in ``tesseract`` first on PATH hangs on its first whole-page recognition (an input
     over 300 kB; stamp and note crops are smaller), then hands over to the real one: the page it
-    hung on is marked failed, the other page is read."""
+    hung on is marked failed, the other page is read. (The in-process engine's time limit is
+    ``tests/test_ocr_engines.py``'s.)"""
     fake = tmp_path / "bin" / "tesseract"
     fake.parent.mkdir()
     real = shutil.which("tesseract")
@@ -258,7 +290,7 @@ exec {real} "$@"
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "-m", "pipeline", "verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS),
-         "--out", str(out), "--no-cache", "--jobs", "1", "--page-timeout", "5"],
+         "--out", str(out), "--no-cache", "--jobs", "1", "--page-timeout", "5", "--ocr-engine", "tesseract"],
         cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))

@@ -84,10 +84,12 @@ def test_fake_ocr_pair_is_2_in_827_and_2_in_130_with_dinglehopper_equivalences_a
 def test_fake_ocr_pair_without_equivalences_counts_the_ligature_and_the_mufi_letters():
     gt, ocr = DATA / "test-gt.page2018.xml", DATA / "test-fake-ocr.page2018.xml"
     # The two edits, and ``ﬁ`` against ``fi`` (one substitution, one insertion); 45 MUFI letters
-    # that dinglehopper spells out as two (``ch``, ``ck`` …) count once.
-    assert _cli("--text-level", "region", gt, ocr) == "CER 0.0051  WER 0.0194  (782 reference characters)"
+    # that dinglehopper spells out as two (``ch``, ``ck`` …) count once. Three of the 130 words
+    # differ: the two edited ones and the one with ``ﬁ``.
+    assert _cli("--text-level", "region", gt, ocr) == "CER 0.0051  WER 0.0231  (782 reference characters)"
     m = _ours(gt, ocr, "region")
     assert (_errors(m), m.reference_chars) == (4, 782)
+    assert (round(m.wer * m.reference_words), m.reference_words) == (3, 130)
 
 
 def test_fake_ocr_pair_differs_only_in_region_text_so_the_default_line_level_sees_no_error():

@@ -52,8 +52,11 @@ def test_missing_tesseract_names_the_install_line(monkeypatch: pytest.MonkeyPatc
     try:
         with pytest.raises(MissingDependencyError, match="apt-get install tesseract-ocr tesseract-ocr-rus"):
             require_tesseract("rus")
+        with pytest.raises(MissingDependencyError, match="apt-get install tesseract-ocr tesseract-ocr-rus"):
+            require_tesseract("rus", "tesserocr")  # its language data are found by asking the program
         with pytest.raises(MissingDependencyError):
-            tesseract.run(np.full((50, 50), 255, np.uint8), lang="rus", dpi=300, psm=3, timeout_s=5)
+            tesseract.run(np.full((50, 50), 255, np.uint8), lang="rus", dpi=300, psm=3, timeout_s=5,
+                          engine="tesseract")
     finally:
         tesseract.tesseract_version.cache_clear()
         tesseract._tessdata.cache_clear()

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.align.equivalences import apply_equivalences
+from pipeline.align.words import words
 from pipeline.model import Metrics
 
 #: Characters that extend the grapheme cluster before them: combining marks, variation selectors and
@@ -25,9 +27,6 @@ _CLUSTER = re.compile(rf"\r\n|(?:.(?:{_EXTEND}|\u200d.)*)", re.S)
 _HAS_EXTEND = re.compile(rf"{_EXTEND}|\u200d|\r\n")
 #: First code point of the private-use plane used to stand in for multi-character clusters.
 _PRIVATE = 0xF0000
-#: A word for WER: letters/digits, with inner punctuation that belongs to the word (``12.3.58``,
-#: ``С.П.Петров``, ``из-за``), as Unicode word segmentation (UAX #29) and dinglehopper have it.
-_WORD = re.compile(r"\w+(?:[.,'’:\-]\w+)*")
 
 
 def as_clusters(text: str, table: dict[str, str] | None = None) -> str:
@@ -47,11 +46,6 @@ def as_clusters(text: str, table: dict[str, str] | None = None) -> str:
             c = table.setdefault(c, chr(_PRIVATE + len(table)))
         out.append(c)
     return "".join(out)
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` for the WER: punctuation between words is not counted."""
-    return _WORD.findall(text)
 
 
 def score_hint(a: Sequence[object], b: Sequence[object]) -> int:
@@ -115,20 +109,27 @@ def word_error_count(reference: str, hypothesis: str) -> tuple[int, int]:
     return distance(ref, hyp), len(ref)
 
 
-def text_metrics(reference: str, hypothesis: str, top_confusions: int = 20) -> Metrics:
+def compared_pair(reference: str, hypothesis: str, equivalences: str = "none") -> tuple[str, str]:
+    """The two texts as ``text_metrics`` counts them: the equivalence set ``equivalences``
+    applied (``pipeline.align.equivalences``), in NFC, each line stripped of surrounding whitespace."""
+    return _plain(apply_equivalences(reference, equivalences)), _plain(apply_equivalences(hypothesis, equivalences))
+
+
+def text_metrics(reference: str, hypothesis: str, top_confusions: int = 20, equivalences: str = "none") -> Metrics:
     """CER, WER, edit counts and confusion table of ``hypothesis`` (OCR) against ``reference``.
 
     Both texts are NFC-normalized, each line's leading and trailing whitespace is dropped (invisible
     on a page) and characters are counted as grapheme clusters: this is what dinglehopper does with
-    plain-text files, and the CERs agree to the edit. Intentional differences: no typographic
-    normalization here (dinglehopper folds some ligatures and historic letters; the alignment applies
-    ``normalize``'s documented rules instead), and grapheme clusters are a base character with its
-    combining marks and ZWJ sequences, not the full UAX #29 rules (Hangul jamo, emoji flags).
-    The WER counts words as ``words`` splits them.
+    plain-text files, and the CERs agree to the edit. No typographic normalization unless an
+    equivalence set is named (``equivalences="dinglehopper"`` folds ligatures and historic letters
+    as dinglehopper does; the alignment applies ``normalize``'s documented rules instead).
+    Grapheme clusters are a base character with its combining marks and ZWJ sequences, not the
+    full UAX #29 rules (Hangul jamo, emoji flags). The WER counts words by UAX #29 (``words``).
     """
+    reference, hypothesis = compared_pair(reference, hypothesis, equivalences)
     table: dict[str, str] = {}
-    ref = as_clusters(_plain(reference), table)
-    hyp = as_clusters(_plain(hypothesis), table)
+    ref = as_clusters(reference, table)
+    hyp = as_clusters(hypothesis, table)
     ops = opcodes(ref, hyp)
     subs, dels, ins, confusions = count_edits(ref, hyp, ops, top_confusions)
     back = {v: k for k, v in table.items()}

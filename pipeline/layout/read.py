@@ -6,7 +6,9 @@ else the most confident. Coloured elements are read from their ink alone, so tha
 stamp does not mix into its text. Handwriting is read once and keeps Tesseract's (low) confidence.
 
 A stamp's four orientations go to Tesseract together, stacked on one sheet with white space
-between them: a Tesseract run costs a model load (a tenth of a second) before it reads anything.
+between them: a run of the ``tesseract`` program costs a model load (a tenth of a second) before it
+reads anything (the in-process engine, tesserocr, keeps its model, and a sheet still saves the
+page layout analysis of three images).
 Different elements are not put on one sheet: beside other elements, handwritten notes and sheet
 numbers read worse (tried on 11 pages: 14 readings worse, 6 better).
 """
@@ -138,7 +140,8 @@ def read_sheet(images: list[np.ndarray], dpi: float, ocr: OcrConfig) -> list[tup
     run over the images stacked top to bottom. Each image is read as one block of text."""
     if len(images) == 1:
         # Tesseract reads a lone note worse with white space added round it.
-        out = tesseract.run(images[0], lang=ocr.lang, dpi=dpi, psm=6, timeout_s=ocr.element_limit_s)
+        out = tesseract.run(images[0], lang=ocr.lang, dpi=dpi, psm=6, timeout_s=ocr.element_limit_s,
+                            engine=ocr.engine)
         return [_text_and_confidence(parse_tsv(out["tsv"]))]
     gap = mm_to_px(_SHEET_GAP_MM, dpi)
     width = max(im.shape[1] for im in images) + 2 * gap
@@ -148,7 +151,7 @@ def read_sheet(images: list[np.ndarray], dpi: float, ocr: OcrConfig) -> list[tup
         sheet[top:top + im.shape[0], gap:gap + im.shape[1]] = im
         spans.append((top - gap // 2, top + im.shape[0] + gap // 2))
         top += im.shape[0] + gap
-    out = tesseract.run(sheet, lang=ocr.lang, dpi=dpi, psm=6, timeout_s=ocr.element_limit_s)
+    out = tesseract.run(sheet, lang=ocr.lang, dpi=dpi, psm=6, timeout_s=ocr.element_limit_s, engine=ocr.engine)
     words = parse_tsv(out["tsv"])
     return [_text_and_confidence([w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1]) for y0, y1 in spans]
 

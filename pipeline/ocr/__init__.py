@@ -1,6 +1,13 @@
 """The OCR stage: Tesseract reads the preprocessed page; words come back boxed in input pixels."""
 
 from pipeline.ocr.reading import recognize
-from pipeline.ocr.tesseract import detect_orientation, engine_fingerprint, require_tesseract, tesseract_version
+from pipeline.ocr.tesseract import (
+    detect_orientation,
+    engine_fingerprint,
+    engine_id,
+    require_tesseract,
+    tesseract_version,
+)
 
-__all__ = ["detect_orientation", "engine_fingerprint", "recognize", "require_tesseract", "tesseract_version"]
+__all__ = ["detect_orientation", "engine_fingerprint", "engine_id", "recognize", "require_tesseract",
+           "tesseract_version"]

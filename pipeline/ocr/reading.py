@@ -117,7 +117,7 @@ def recognise(image: np.ndarray, dpi: float, config: OcrConfig, alternatives: bo
     if alternatives:
         variables["lstm_choice_mode"] = "2"
     out = tesseract.run(image, lang=config.lang, dpi=dpi, psm=config.psm, timeout_s=config.timeout_s,
-                        outputs=outputs, variables=variables)
+                        outputs=outputs, variables=variables, engine=config.engine)
     words = parse_tsv(out["tsv"])
     if not alternatives:
         return words
@@ -129,8 +129,8 @@ def recognise(image: np.ndarray, dpi: float, config: OcrConfig, alternatives: bo
 
 
 def recognize(page: PageImage, pre: Preprocessed, config: OcrConfig) -> OcrPage:
-    """OCR ``pre.pixels`` (and each of ``pre.alternates``) with Tesseract; word boxes come back in
-    ``page``'s pixels.
+    """OCR ``pre.pixels`` (and each of ``pre.alternates``) with Tesseract through the engine
+    ``config.engine``, which the page records; word boxes come back in ``page``'s pixels.
 
     Raises ``TesseractFailedError`` when Tesseract crashes or times out.
     """
@@ -139,6 +139,7 @@ def recognize(page: PageImage, pre: Preprocessed, config: OcrConfig) -> OcrPage:
         passes = [recognise(pixels, pre.dpi, config, alternatives=False) for _, pixels in pre.alternates]
         words = [replace(w, readings=tuple(reading_at(w.bbox, p) for p in passes)) for w in words]
     size = (page.width, page.height)
+    engine, version = tesseract.engine_id(config.engine)
     return OcrPage(
         index=page.index,
         image=str(page.source.path),
@@ -146,4 +147,6 @@ def recognize(page: PageImage, pre: Preprocessed, config: OcrConfig) -> OcrPage:
         height=page.height,
         skew_deg=pre.skew_deg,
         words=tuple(replace(w, bbox=geometry.map_box(w.bbox, pre.to_input, size)) for w in words),
+        engine=engine,
+        engine_version=version,
     )

@@ -1,89 +1,60 @@
-"""The one thin wrapper around the external ``tesseract`` program (through pytesseract).
+"""The one entry point for running Tesseract, whichever engine runs it (``pipeline.ocr.engine``).
 
-Everything that starts Tesseract goes through here, so that the thread limit, the resolution, the
-time-out and the mapping of its failures to typed errors are the same for every call.
+Every Tesseract call of the pipeline goes through ``run``, so that the resolution, the time
+limit, the engine chosen (``OcrConfig.engine``) and the mapping of failures to typed errors are
+the same for every call. What identifies an engine and its language data for the cache is here
+too (``engine_fingerprint``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-import psutil
-import pytesseract
-from PIL import Image
 
-from pipeline.errors import MissingDependencyError, OutputError, TesseractFailedError
-from pipeline.tempfiles import temporary_directory
+from pipeline.errors import TesseractFailedError
+from pipeline.ocr.cli_engine import require_languages, tessdata, tesseract_version
+from pipeline.ocr.engine import Request, resolve
 
-_INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"
+# The names tests and callers have used since the program was the only engine.
+_tessdata = tessdata
 
-
-def _debian_package(lang: str) -> str:
-    """Debian's package for a Tesseract language code (``chi_sim`` → ``tesseract-ocr-chi-sim``)."""
-    return "tesseract-ocr-" + lang.lower().replace("_", "-")
+__all__ = ["detect_orientation", "engine_fingerprint", "engine_id", "require_tesseract", "run",
+           "tesseract_version"]
 
 
-@lru_cache(maxsize=1)
-def tesseract_version() -> str:
-    """Tesseract's version string (``"5.3.0"``); ``MissingDependencyError`` when it is not installed."""
-    try:
-        return str(pytesseract.get_tesseract_version())
-    except (pytesseract.TesseractNotFoundError, OSError) as err:
-        raise MissingDependencyError(f"tesseract is not installed: {_INSTALL_HINT}") from err
+def require_tesseract(lang: str, engine: str = "auto") -> None:
+    """Check that Tesseract, every language of ``lang`` (``"rus"``, ``"rus+eng"``) and the OCR
+    engine ``engine`` (``OcrConfig.engine``) are installed.
 
-
-@lru_cache(maxsize=1)
-def _tessdata() -> tuple[Path | None, frozenset[str]]:
-    """The folder Tesseract loads its language data from, and the languages found there."""
-    tesseract_version()
-    proc = subprocess.run(
-        [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    out = proc.stdout + proc.stderr
-    match = re.search(r'"([^"]+)"', out.splitlines()[0] if out else "")
-    langs = frozenset(line.strip() for line in out.splitlines()[1:] if line.strip())
-    return (Path(match.group(1)) if match else None), langs
-
-
-def require_tesseract(lang: str) -> None:
-    """Check that Tesseract and every language of ``lang`` (``"rus"``, ``"rus+eng"``) are installed.
-
-    Raises ``MissingDependencyError`` naming the ``apt-get`` line that fixes it.
+    Raises ``MissingDependencyError`` naming what to install. The language data are Debian's
+    (``tesseract-ocr-LANG``), found by asking the ``tesseract`` program, so that program is
+    needed whichever engine reads.
     """
-    _, installed = _tessdata()
-    for code in lang.split("+"):
-        if code not in installed:
-            raise MissingDependencyError(
-                f"{code}.traineddata not found: apt-get install {_debian_package(code)}"
-            )
+    require_languages(lang)
+    resolve(engine).tesseract_version()
+
+
+def engine_id(engine: str = "auto") -> tuple[str, str]:
+    """The engine ``engine`` stands for, and the version of its Tesseract:
+    ``("tesserocr", "5.5.4")`` or ``("tesseract", "5.3.0")``, as the report records them."""
+    chosen = resolve(engine)
+    return chosen.name, chosen.tesseract_version()
 
 
 @lru_cache(maxsize=8)
-def engine_fingerprint(lang: str) -> str:
-    """A short id of the engine and its language data: changes when either is upgraded, so that
-    cached page readings made by another version are not reused."""
-    folder, _ = _tessdata()
-    h = hashlib.sha256(tesseract_version().encode())
+def engine_fingerprint(lang: str, engine: str = "auto") -> str:
+    """A short id of the engine that ``engine`` stands for, its version and its language data:
+    changes when any of them changes, so that cached page readings made otherwise are not reused."""
+    folder, _ = tessdata()
+    h = hashlib.sha256(resolve(engine).fingerprint().encode())
     for code in lang.split("+"):
         if folder is not None and (folder / f"{code}.traineddata").is_file():
             h.update((folder / f"{code}.traineddata").read_bytes())
         h.update(code.encode())
     return h.hexdigest()[:16]
-
-
-#: Tesseract's switch that makes it write each output format we read.
-_OUTPUT_SWITCH = {"tsv": "tessedit_create_tsv", "hocr": "tessedit_create_hocr", "txt": "tessedit_create_txt"}
 
 
 def run(
@@ -95,79 +66,30 @@ def run(
     timeout_s: float,
     outputs: tuple[str, ...] = ("tsv",),
     variables: dict[str, str] | None = None,
+    engine: str = "auto",
 ) -> dict[str, str]:
     """Run Tesseract once on ``image`` (``uint8`` gray or RGB) and return each requested output
-    (``tsv``, ``hocr``, ``txt``; ``osd`` with ``psm=0``) as text, all from the same recognition.
+    (``tsv``, ``hocr``, ``txt``; ``osd`` with ``psm=0``) as the ``tesseract`` program writes it,
+    all from the same recognition, with the engine ``engine`` (``OcrConfig.engine``).
 
-    ``dpi`` is always passed: without it Tesseract guesses the scale of a PNG without a recorded
-    resolution and reads garbage (FACTS). ``variables`` are Tesseract ``-c`` settings.
-    Raises ``TesseractFailedError`` on a crash or after ``timeout_s`` seconds.
+    ``dpi`` (pixels per inch) is always passed: without it Tesseract guesses the scale of an
+    image without a recorded resolution and reads garbage (FACTS). ``variables`` are Tesseract
+    parameters (the program's ``-c``). Raises ``TesseractFailedError`` on a crash or after
+    ``timeout_s`` seconds, ``MissingDependencyError`` when the engine is not installed.
     """
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        raise MissingDependencyError(f"tesseract is not installed: {_INSTALL_HINT}")
-    # ``osd`` needs no switch: page segmentation mode 0 writes it.
-    settings = {**(variables or {}), **{_OUTPUT_SWITCH[o]: "1" for o in outputs if o in _OUTPUT_SWITCH}}
-    config = " ".join(
-        [f"--dpi {round(dpi)}", f"--psm {psm}"] + [f"-c {k}={v}" for k, v in sorted(settings.items())]
-    )
-    with temporary_directory(prefix="scanproof-tess-") as tmp:
-        # Uncompressed TIFF: compressing a page as PNG costs more CPU (about 1.5 s for an A4 page
-        # at 300 dpi) than the rest of the pipeline around Tesseract, and Tesseract reads it faster.
-        src = Path(tmp) / "page.tif"
-        try:
-            Image.fromarray(image).save(src, format="TIFF", dpi=(round(dpi), round(dpi)))
-        except OSError as err:
-            raise OutputError(f"{tmp}: cannot write the image for Tesseract ({err.strerror}); free space "
-                              "there or point TMPDIR at a folder with room") from err
-        base = Path(tmp) / "out"
-        try:
-            with _children_stopped_on_exit():
-                pytesseract.pytesseract.run_tesseract(
-                    str(src), str(base), extension="", lang=lang, config=config,
-                    # pytesseract reads 0 as no limit; fractions of a second are kept, not rounded.
-                    timeout=max(timeout_s, 1e-3),
-                )
-        except RuntimeError as err:
-            if "timeout" in str(err).lower():
-                raise TesseractFailedError(f"tesseract timed out after {timeout_s:g} s") from err
-            raise TesseractFailedError(f"tesseract failed: {err}") from err
-        except pytesseract.TesseractError as err:
-            raise TesseractFailedError(f"tesseract failed (status {err.status}): {err.message}") from err
-        except pytesseract.TesseractNotFoundError as err:
-            raise MissingDependencyError(f"tesseract is not installed: {_INSTALL_HINT}") from err
-        return {o: (base.with_suffix("." + o)).read_text(encoding="utf-8", errors="replace") for o in outputs}
+    request = Request(lang, dpi, psm, timeout_s, outputs, dict(variables or {}))
+    return resolve(engine).recognise(image, request)
 
 
-@contextmanager
-def _children_stopped_on_exit() -> Iterator[None]:
-    """Kill the processes started inside the block when it is left by an exception.
-
-    pytesseract stops its ``tesseract`` child on a time-out, but not when a stop signal
-    (``StopRequested``, a worker's stop) interrupts the wait: the child would read on, an
-    orphan, for as long as the page takes.
-    """
-    me = psutil.Process()
-    before = {child.pid for child in me.children()}
-    try:
-        yield
-    except BaseException:
-        started = [child for child in me.children() if child.pid not in before]
-        for child in started:
-            with suppress(psutil.Error):
-                child.kill()
-        psutil.wait_procs(started, timeout=5)
-        raise
-
-
-def detect_orientation(image: np.ndarray, dpi: float, timeout_s: float) -> tuple[int, float]:
+def detect_orientation(image: np.ndarray, dpi: float, timeout_s: float, engine: str = "auto") -> tuple[int, float]:
     """Tesseract's orientation and script detection (``--psm 0``) on ``image``.
 
     Returns the clockwise rotation in degrees (0, 90, 180 or 270) that makes the text upright, and
     Tesseract's confidence in it (0 = a guess; above about 2 it is usually right). A page with too
-    little text for OSD returns (0, 0.0).
+    little text for OSD returns (0, 0.0). Both engines give the same answer (``tests/test_ocr.py``).
     """
     try:
-        out = run(image, lang="osd", dpi=dpi, psm=0, timeout_s=timeout_s, outputs=("osd",))["osd"]
+        out = run(image, lang="osd", dpi=dpi, psm=0, timeout_s=timeout_s, outputs=("osd",), engine=engine)["osd"]
     except TesseractFailedError as err:
         if "too few characters" in str(err).lower():
             return 0, 0.0

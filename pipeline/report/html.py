@@ -313,3 +313,8 @@ def render_report(view: ReportView) -> str:
 def render_index(rows: Sequence[IndexRow]) -> str:
     """The batch index page's HTML (``rows`` with their ``href`` resolved)."""
     return _environment().get_template("index.html.j2").render(rows=rows)
+
+
+def render_template(name: str, **context: object) -> str:
+    """Another page of ``templates/`` (``cer --report``'s ``pair.html.j2``), in the same environment."""
+    return _environment().get_template(name).render(**context)
