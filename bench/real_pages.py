@@ -1,13 +1,14 @@
 """Real pages: raw Tesseract against the pipeline, CER and time, and the layout stage's regions (issue 21).
 
-    OMP_THREAD_LIMIT=1 .venv/bin/python -m bench.real_pages [--pages 'stanford-*'] [--limit-s 240]
+    OMP_THREAD_LIMIT=1 .venv/bin/python -m bench.real_pages [--pages 'stanford-*'] [--limit-s 240] \
+        [--ocr-engine tesseract]
 
 For every page of ``../shared/dev-data/real-pages/`` (skipped cleanly when the folder is absent), in
 one run and one after the other:
   * **raw**: Debian's ``tesseract IMAGE stdout -l LANG`` on the unprocessed file, ``--dpi 300`` only
     where the image records no resolution (as the folder's README measured it);
   * **pipeline**: ``pipeline.page.read_page`` (ingest, layout with its element readings, preprocess,
-    OCR) in a child process with ``--lang LANG``, killed after ``--limit-s`` seconds;
+    OCR) in a child process with ``--lang LANG`` and ``--ocr-engine``, killed after ``--limit-s`` seconds;
   * CER of each against the page's typed text (``gt_machine.txt`` where the page has handwriting,
     else ``gt.txt``), NFC, whitespace runs collapsed;
   * the time of each (wall seconds; the child's includes its Python start-up and imports, and
@@ -98,9 +99,11 @@ def raw_reading(page: Page) -> tuple[str, float]:
     return out, time.perf_counter() - t0
 
 
-def pipeline_reading(page: Page, limit_s: float) -> tuple[dict | None, float]:
-    """The pipeline's reading of the page in a child process (None when killed at ``limit_s``)."""
-    cmd = [sys.executable, "-m", "bench.real_pages", "--one", str(page.image), "--lang", page.lang]
+def pipeline_reading(page: Page, limit_s: float, engine: str) -> tuple[dict | None, float]:
+    """The pipeline's reading of the page in a child process with OCR engine ``engine`` (None
+    when killed at ``limit_s``)."""
+    cmd = [sys.executable, "-m", "bench.real_pages", "--one", str(page.image), "--lang", page.lang,
+           "--ocr-engine", engine]
     t0 = time.perf_counter()
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=limit_s, cwd=ROOT).stdout
@@ -109,7 +112,7 @@ def pipeline_reading(page: Page, limit_s: float) -> tuple[dict | None, float]:
     return json.loads(out), time.perf_counter() - t0
 
 
-def read_one(image: Path, lang: str) -> dict:
+def read_one(image: Path, lang: str, engine: str) -> dict:
     """Run in the child: the page's flow as ``scanproof verify`` runs it, as JSON-ready data."""
     from dataclasses import replace
 
@@ -118,7 +121,7 @@ def read_one(image: Path, lang: str) -> dict:
     from pipeline.page import read_page
 
     config = Config()
-    config = replace(config, ocr=replace(config.ocr, lang=lang))
+    config = replace(config, ocr=replace(config.ocr, lang=lang, engine=engine))
     t0 = time.perf_counter()
     result = read_page(discover_pages([image])[0], 1, config)
     return {
@@ -177,11 +180,12 @@ def main() -> None:
     parser.add_argument("--pages", default="*", help="glob of page folders (default: all)")
     parser.add_argument("--limit-s", type=float, default=240.0, help="seconds before a pipeline run is killed")
     parser.add_argument("--json", type=Path, help="also write the per-page figures here")
+    parser.add_argument("--ocr-engine", default="auto", help="the pipeline's OCR engine (default: %(default)s)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--lang", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(read_one(args.one, args.lang)))
+        print(json.dumps(read_one(args.one, args.lang, args.ocr_engine)))
         return
     if not PAGES.is_dir():
         print(f"skipped: {PAGES} is absent")
@@ -192,7 +196,7 @@ def main() -> None:
           "| mislabelled | other regions |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for page in load_pages(args.pages):
-        rows.append(measure(page, args.limit_s))
+        rows.append(measure(page, args.limit_s, args.ocr_engine))
         print(table_row(rows[-1]), flush=True)
     print()
     for line in summary(rows):
@@ -201,10 +205,10 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
-def measure(page: Page, limit_s: float) -> dict:
+def measure(page: Page, limit_s: float, engine: str) -> dict:
     """Raw and pipeline readings of ``page``, their CER and time, and the layout scores."""
     raw_text, raw_s = raw_reading(page)
-    got, pipe_s = pipeline_reading(page, limit_s)
+    got, pipe_s = pipeline_reading(page, limit_s, engine)
     return {
         "page": page.name, "chars": len(normalize(page.reference)), "raw_cer": cer(page.reference, raw_text),
         "pipeline_cer": None if got is None else cer(page.reference, got["text"]),

@@ -5,8 +5,8 @@
 Times, alternating round by round so that a change in the machine's load falls on all of them:
 ``python -c pass`` (the interpreter alone), ``scanproof --help``, ``scanproof cer`` on two
 20,000-character texts, bare ``tesseract PAGE stdout -l rus --dpi 300`` on one synthetic A4 page,
-and ``scanproof verify --no-cache`` of that one-page document. Prints medians (wall seconds) and
-the ratios a user feels, as a Markdown table for ``bench/RESULTS.md``.
+and ``scanproof verify --no-cache`` of that one-page document with each OCR engine. Prints medians
+(wall seconds) and the ratios a user feels, as a Markdown table for ``bench/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -54,9 +54,11 @@ def main() -> None:
             "scanproof --help": [*scanproof, "--help"],
             "scanproof cer (20k characters)": [*scanproof, "cer", str(work / "gt.txt"), str(work / "ocr.txt")],
             "bare tesseract, one page": ["tesseract", str(page), "stdout", "-l", "rus", "--dpi", "300"],
-            "scanproof verify, one page, no cache": [*scanproof, "verify", "--transcript", str(doc.transcript),
-                                                     str(page), "--out", str(work / "out"), "--no-cache"],
         }
+        for engine in ("tesserocr", "tesseract"):
+            jobs[f"scanproof verify, one page, no cache, --ocr-engine {engine}"] = [
+                *scanproof, "verify", "--transcript", str(doc.transcript), str(page), "--out", str(work / "out"),
+                "--no-cache", "--ocr-engine", engine]
         times: dict[str, list[float]] = {name: [] for name in jobs}
         for _ in range(args.rounds):
             for name, command in jobs.items():

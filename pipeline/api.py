@@ -31,12 +31,13 @@ if TYPE_CHECKING:
     from pipeline.model import Metrics, OcrPage
     from pipeline.page import read_page
     from pipeline.report import ReportFiles
+    from pipeline.review import write_review
 
 # Names of this API that live in the flows' modules, imported when first used.
 __getattr__ = lazy_names(__name__, {
     "DocumentInput": "pipeline.batch", "DocumentOutcome": "pipeline.batch", "PageEvent": "pipeline.batch",
     "Progress": "pipeline.batch", "require_ocr_script": "pipeline.batch", "read_page": "pipeline.page",
-    "analyse": "pipeline.document",
+    "analyse": "pipeline.document", "write_review": "pipeline.review",
 })
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "require_ocr_script",
     "run",
     "verify",
+    "write_review",
 ]
 
 

@@ -157,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="characters counted as one: none, or dinglehopper's set (ligatures, MUFI letters, ’, ⸗, "
                    "dashes), for figures comparable with dinglehopper's (default: %(default)s)")
 
+    p = with_encoding(sub.add_parser(
+        "apply-review", help="apply the flags a reviewer accepted (the report's Export review) to the "
+        "transcription, in its own format; write the corrected file and an errata list"))
+    p.add_argument("transcript", type=Path, help="the transcription the report was made from")
+    p.add_argument("report", type=Path, help="the report's folder, or its report.json")
+    p.add_argument("review", type=Path, help="the review JSON the report's Export review button saved")
+    p.add_argument("--out", type=Path, required=True, help="the corrected transcription to write")
+    p.add_argument("--errata", type=Path, metavar="CSV",
+                   help="the errata list to write (default: the --out name with .errata.csv)")
+
     p = with_reading(sub.add_parser("ocr", help="print the OCR of one image after preprocessing"))
     p.add_argument("image", type=Path)
     p.add_argument("--format", choices=("txt", "tsv"), default="txt")
@@ -278,6 +288,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         config = replace(config, align=replace(config.align, equivalences=args.equivalences))
         cer.run(args.reference, args.hypothesis, config, as_json=args.json, report=args.report)
+    elif args.command == "apply-review":
+        report = args.report / "report.json" if args.report.is_dir() else args.report
+        done = api.write_review(args.transcript, report, args.review, args.out, args.errata,
+                                   config.transcript.encoding, config.transcript.text_level)
+        print(f"{done.applied} of {len(done.errata)} accepted corrections applied; the errata: {done.errata_path}")
+        print(args.out)
     elif args.command == "ocr":
         page = api.read_image(args.image, config)
         if args.format == "txt":

@@ -63,12 +63,14 @@ class Watched:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []
+        #: What a prompt is answered with; None dismisses every dialog.
+        self.answer: str | None = None
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
         def on_dialog(d) -> None:
             self.dialogs.append(d.message)
-            d.dismiss()
+            d.accept(self.answer) if self.answer is not None and d.type == "prompt" else d.dismiss()
 
         page.on("dialog", on_dialog)
 
@@ -170,22 +172,28 @@ def test_j_and_k_move_between_flags(context, real_report: Path) -> None:
 def test_review_survives_a_reload_and_exports(context, real_report: Path) -> None:
     flags = report_data(real_report)["flags"]
     w = open_report(context, real_report / "report.html")
-    first, second = (w.page.locator(f"#flag-{f['id']}") for f in flags[:2])
+    first, second, third = (w.page.locator(f"#flag-{f['id']}") for f in flags[:3])
     first.locator("button.accept").click()
     second.click()
     w.page.keyboard.press("r")
+    # The reviewer types the page's text where the OCR's reading is not exactly it.
+    w.answer = "typed <text>"
+    third.locator("button.correct").click()
+    assert "corrected to “typed <text>”" in third.locator(".decision").text_content()
     w.page.reload()
     w.page.wait_for_selector("html[data-ready=true]")
     assert "is-accepted" in first.get_attribute("class")
     assert "is-rejected" in second.get_attribute("class")
-    assert w.page.text_content("#review-progress") == f"2 / {len(flags)} reviewed"
+    assert "is-accepted" in third.get_attribute("class")
+    assert w.page.text_content("#review-progress") == f"3 / {len(flags)} reviewed"
     shot(w, "report-117066-reviewed")
     with w.page.expect_download() as download:
         w.page.click("#export-review")
     review = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert review["document"] == "117066"
-    assert {(d["id"], d["decision"]) for d in review["decisions"]} == {
-        (flags[0]["id"], "accepted"), (flags[1]["id"], "rejected")}
+    assert {(d["id"], d["decision"], d.get("correction")) for d in review["decisions"]} == {
+        (flags[0]["id"], "accepted", None), (flags[1]["id"], "rejected", None),
+        (flags[2]["id"], "accepted", "typed <text>")}
 
 
 @pytest.mark.slow

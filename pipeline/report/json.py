@@ -15,7 +15,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from pipeline.config import ReportConfig
-from pipeline.model import AlignedLine, BBox, DocumentReport, Flag, Metrics, Span
+from pipeline.model import AlignedLine, BBox, DocumentReport, Flag, Metrics, Span, Transcript
 
 SCHEMA_ID = "scanproof/report/1"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "report.schema.json"
@@ -145,6 +145,12 @@ def _metrics(m: Metrics | None) -> dict | None:
     }
 
 
+def transcript_digest(transcript: Transcript) -> str:
+    """The SHA-256 of a transcription's original text (UTF-8), by which ``report.json`` names the
+    transcription it was made from (``transcript_sha256``; ``scanproof apply-review`` checks it)."""
+    return hashlib.sha256(transcript.original.encode("utf-8")).hexdigest()
+
+
 def flag_json(item: IdentifiedFlag) -> dict:
     """One flag as it appears in ``report.json`` (and in the HTML report's data)."""
     f = item.flag
@@ -153,6 +159,7 @@ def flag_json(item: IdentifiedFlag) -> dict:
         "transcript_text": f.transcript_text, "scan_text": f.scan_text,
         "translation_text": f.translation_text, "page": f.page, "bbox": _bbox(f.bbox),
         "score": f.score, "evidence": list(f.evidence), "line": item.line,
+        "transcript_span": None if f.transcript_span is None else list(f.transcript_span),
     }
 
 
@@ -190,6 +197,7 @@ def report_json(
         "transcript_encoding": report.transcript.encoding,
         "transcript_format": report.transcript.source_format,
         "transcript_reading": report.transcript.reading,
+        "transcript_sha256": transcript_digest(report.transcript),
         "pages": pages,
         "metrics": _metrics(report.metrics),
         "page_metrics": [{"page": m.page, "cer": m.cer, "wer": m.wer,

@@ -17,7 +17,7 @@ from pipeline.errors import InputFileError, ScanproofWarning
 from pipeline.lang.script import LATIN, script_of
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
-_BOMS = (
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -67,7 +67,7 @@ def decode_text(data: bytes, path: Path | str, encoding: str | None = None) -> t
         raise InputFileError(f"{path}: the transcript is empty; export it again from the archive")
     if encoding is not None:
         return _decode_as_given(data, encoding, path), _codec_name(encoding)
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):
             text = _decode_or_refuse(data[len(bom):], name, path)
             if not text.strip():

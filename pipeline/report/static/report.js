@@ -23,11 +23,20 @@
     const d = decisions[card.dataset.id];
     card.classList.toggle("is-accepted", !!d && d.decision === "accepted");
     card.classList.toggle("is-rejected", !!d && d.decision === "rejected");
-    $(".decision", card).textContent = d ? (d.decision === "accepted" ? "✓ accepted" : "✗ rejected") : "";
+    $(".decision", card).textContent = !d ? "" : d.decision === "rejected" ? "✗ rejected"
+      : d.correction !== undefined ? "✓ accepted, corrected to “" + d.correction + "”" : "✓ accepted";
   }
   function decide(id, decision) {
     if (!id) return;
-    if (decision === null || (decisions[id] && decisions[id].decision === decision)) delete decisions[id];
+    if (decision === "corrected") {
+      // The scan's reading is only the OCR's: the reviewer may type what the page really says.
+      const f = data.flags.find((x) => x.id === id), d = decisions[id];
+      const start = d && d.correction !== undefined ? d.correction : (f && f.scan_text) || "";
+      const text = window.prompt("The text the transcription should have here:", start);
+      if (text === null) return;
+      decisions[id] = { decision: "accepted", correction: text, at: new Date().toISOString() };
+    } else if (decision === null || (decisions[id] && decisions[id].decision === decision
+                                     && decisions[id].correction === undefined)) delete decisions[id];
     else decisions[id] = { decision: decision, at: new Date().toISOString() };
     saveDecisions();
     if (cardOf(id)) showDecision(cardOf(id));
@@ -44,6 +53,7 @@
       decisions: data.flags.filter((f) => decisions[f.id]).map((f) => ({
         id: f.id, kind: f.kind, severity: f.severity, page: f.page,
         decision: decisions[f.id].decision, at: decisions[f.id].at,
+        ...(decisions[f.id].correction !== undefined ? { correction: decisions[f.id].correction } : {}),
       })),
     };
     const blob = new Blob([JSON.stringify(out, null, 1)], { type: "application/json" });
@@ -286,7 +296,7 @@
     // Keys typed into a list or a text field are theirs; a ticked checkbox keeps no keys.
     if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest("select, textarea, input:not([type=checkbox])")) return;
     const keys = { j: () => step(1), k: () => step(-1), a: () => decide(view.selected, "accepted"),
-      r: () => decide(view.selected, "rejected"), u: () => decide(view.selected, null),
+      r: () => decide(view.selected, "rejected"), c: () => decide(view.selected, "corrected"), u: () => decide(view.selected, null),
       "+": () => zoomAt(1.25, viewer.clientWidth / 2, viewer.clientHeight / 2),
       "-": () => zoomAt(0.8, viewer.clientWidth / 2, viewer.clientHeight / 2), "0": fit };
     if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
