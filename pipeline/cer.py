@@ -36,6 +36,9 @@ class PairResult:
     hypothesis: Path
     metrics: Metrics
     texts: tuple[str, str]
+    #: How each file was read: its format (``plain``, ``tei``, ``page`` …) and its text encoding.
+    formats: tuple[str, str] = ("", "")
+    encodings: tuple[str, str] = ("", "")
 
     @property
     def word_errors(self) -> int:
@@ -54,9 +57,11 @@ def compare_files(reference: Path, hypothesis: Path, config: Config, name: str =
     from pipeline.transcript import compared_text, read_transcript
 
     t = config.transcript
-    ref, hyp = (compared_text(read_transcript(p, t.encoding, t.text_level)) for p in (reference, hypothesis))
+    read = [read_transcript(p, t.encoding, t.text_level) for p in (reference, hypothesis)]
+    ref, hyp = (compared_text(r) for r in read)
     metrics = text_metrics(ref, hyp, sys.maxsize, config.align.equivalences)
-    return PairResult(name, reference, hypothesis, metrics, (ref, hyp))
+    return PairResult(name, reference, hypothesis, metrics, (ref, hyp),
+                      (read[0].source_format, read[1].source_format), (read[0].encoding, read[1].encoding))
 
 
 def _shared_ending(keys: Sequence[str]) -> str:
@@ -145,7 +150,9 @@ def metrics_json(m: Metrics, word_errors: int, top: int) -> dict[str, object]:
 def pair_json(result: PairResult, top: int) -> dict[str, object]:
     """One pair for ``--json``: its files (and name, in folder mode) and ``metrics_json``."""
     named = {"name": result.name} if result.name else {}
-    return {**named, "reference": str(result.reference), "hypothesis": str(result.hypothesis),
+    read = {f"{side}_{what}": value for what, values in (("format", result.formats), ("encoding", result.encodings))
+            for side, value in zip(("reference", "hypothesis"), values, strict=True)}
+    return {**named, "reference": str(result.reference), "hypothesis": str(result.hypothesis), **read,
             **metrics_json(result.metrics, result.word_errors, top)}
 
 

@@ -36,6 +36,11 @@ def test_json_counts_each_kind_of_edit_and_names_the_confusions(tmp_path):
     assert {("ü", "u"), ("3", "8")} <= pairs
     assert (out["equivalences"], out["text_level"]) == ("none", "line")
     assert out["reference"] == str(ref)
+    assert (out["reference_format"], out["reference_encoding"]) == ("plain", "utf-8")
+    # A Latin-1 file is read as Western European, and the JSON says so.
+    latin = _write(tmp_path / "latin.txt", "Ernst Müller kam am 5.4.63 nach Berlin.\n", "latin-1")
+    out = _json(latin, ref)
+    assert out["reference_encoding"] == "cp1252" and out["cer"] == 0
 
 
 def test_dinglehopper_equivalences_count_a_ligature_as_its_letters(tmp_path):
