@@ -309,7 +309,8 @@ class DivergenceConfig:
     weight_prior: float = -0.5
     #: OCR confidence, at full weight (``confidence_spread`` above the pivot; 1.5× that below it).
     weight_confidence: float = 1.0
-    #: The transcription's word is no Russian word form while the OCR's reading is one.
+    #: The transcription's word is no word (of the document's languages: ``pipeline.lang.lexicon``)
+    #: while the OCR's reading is one.
     weight_not_a_word: float = 1.6
     #: The reverse: the OCR's reading is no word form, the transcription's is.
     weight_ocr_not_a_word: float = -1.6
@@ -378,6 +379,17 @@ class DivergenceConfig:
     weight_doubled: float = 2.2
     #: Transcription text the OCR shows nothing for: more often missed by the OCR than invented.
     weight_unread: float = -0.8
+    #: … where the OCR read the words on either side clearly (``confidence_spread`` above the
+    #: page's pivot, as for omissions): a word it skips is mostly faint, and so are its neighbours.
+    weight_clear_context: float = 2.4
+    #: Every differing letter of the transcription is one the OCR never reads on these pages though
+    #: the transcription has it ``blind_letter_min`` times or more (``і``, ``ѣ`` under a modern
+    #: model): the OCR's blind spot, no evidence against the transcription.
+    weight_blind_spot: float = -3.0
+    blind_letter_min: int = 3
+    #: Where Debian's Hunspell dictionaries are (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``): the
+    #: words of English, French, German and Spanish originals (``pipeline.lang.lexicon``).
+    hunspell_dir: str = "/usr/share/hunspell"
 
 
     def __post_init__(self) -> None:
@@ -599,10 +611,13 @@ class MarkupConfig:
     #: Largest distance in reading order (0–1 of the document) for matching a handwritten note or a
     #: sheet number by position alone (stamps and signatures are matched by kind wherever they are).
     position_match_max: float = 0.5
-
+    #: An element without markup whose reading (four letters or digits at least) is this similar
+    #: (0–1, best-matching stretch) to a stretch of the transcription's text is transcribed there,
+    #: only not marked as an element: an info flag, not a finding.
+    in_text_min: float = 0.8
 
     def __post_init__(self) -> None:
-        _require_share(self, "text_match_min", "position_match_max")
+        _require_share(self, "text_match_min", "position_match_max", "in_text_min")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pipeline import align as align_stage
 from pipeline import checks as checks_stage
 from pipeline.config import Config
 from pipeline.divergence import find_divergences
+from pipeline.lang.lexicon import Lexicon
 from pipeline.markup import match_markup
 from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetrics, PageResult, Severity, Transcript
 
@@ -30,7 +31,8 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
     read = [p.ocr for p in pages if p.ocr.failed is None]
     if read:
         alignment = align_stage.align(read, transcript_, config.align)
-        flags += find_divergences(alignment, config.divergence)
+        lexicon = Lexicon.for_ocr(config.ocr.lang, config.divergence.hunspell_dir)
+        flags += find_divergences(alignment, config.divergence, lexicon)
         metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines
         regions = [(p.ocr.index, r) for p in pages for r in p.regions]
         flags += match_markup(regions, transcript_, config.markup)

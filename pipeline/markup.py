@@ -58,9 +58,9 @@ def match_markup(regions: Sequence[tuple[int, Region]], transcript: Transcript,
     """Flags for the stamps, handwriting and signatures of all pages against the markup.
 
     ``regions`` are (1-based page number, region) pairs from ``detect_regions``. Returns info flags
-    ``stamp`` / ``handwriting`` / ``signature`` for each pair, medium ``untranscribed_stamp`` /
-    ``untranscribed_handwriting`` for elements without markup and ``missing_on_scan`` for markup
-    without an element.
+    ``stamp`` / ``handwriting`` / ``signature`` for each pair, ``untranscribed_stamp`` /
+    ``untranscribed_handwriting`` for elements without markup (``untranscribed_flag``) and medium
+    ``missing_on_scan`` for markup without an element.
     """
     found = scan_elements(regions, config)
     marks = markup_items(transcript)
@@ -68,7 +68,8 @@ def match_markup(regions: Sequence[tuple[int, Region]], transcript: Transcript,
     taken_found = {id(f) for f, _, _ in pairs}
     taken_marks = {id(m) for _, m, _ in pairs}
     flags = [matched_flag(f, m, sim) for f, m, sim in pairs]
-    flags += [untranscribed_flag(f) for f in found if id(f) not in taken_found]
+    text = normalise(f"{transcript.original}\n{transcript.translation}")
+    flags += [untranscribed_flag(f, bool(marks), text, config) for f in found if id(f) not in taken_found]
     flags += [missing_flag(m) for m in marks if id(m) not in taken_marks]
     return sorted(flags, key=lambda fl: (fl.severity.rank, fl.page or 0, fl.bbox or (0, 0, 0, 0)))
 
@@ -224,14 +225,32 @@ def matched_flag(f: Found, m: Mark, similarity: float) -> Flag:
     )
 
 
-def untranscribed_flag(f: Found) -> Flag:
-    """Medium flag: an element on the scan that the transcription does not mark."""
+def _in_text(reading: str, text: str, config: MarkupConfig) -> bool:
+    """Whether an element's reading is in ``text`` (both ``normalise``d), as ``config.in_text_min`` says."""
+    if len(re.sub(r"\W", "", reading)) < 4:
+        return False
+    return fuzz.partial_ratio(reading, text, score_cutoff=100 * config.in_text_min) > 0
+
+
+def untranscribed_flag(f: Found, marks_any: bool, text: str, config: MarkupConfig) -> Flag:
+    """An element on the scan that the transcription does not mark: medium, but only info when its
+    reading is in the transcription's ``text`` all the same (transcribed, not marked), and low when
+    the transcription marks no element at all (``marks_any`` false: a plain text, or an edition
+    whose convention is not to mark them, says nothing by leaving this one unmarked)."""
     kind = "untranscribed_stamp" if f.region.kind == "stamp" else "untranscribed_handwriting"
     read = f" (reads {f.region.text!r})" if f.region.text else ""
+    if f.region.text and _in_text(normalise(f.region.text), text, config):
+        severity, message = Severity.INFO, f"{_describe(f)}{read} is in the transcription's text, not marked as such"
+    elif not marks_any:
+        severity = Severity.LOW
+        message = (f"{_describe(f)}{read} is not marked in the transcription, which marks no stamp, "
+                   "handwriting or signature anywhere")
+    else:
+        severity, message = Severity.MEDIUM, f"{_describe(f)}{read} is not marked in the transcription"
     return Flag(
         kind=kind,
-        severity=Severity.MEDIUM,
-        message=f"{_describe(f)}{read} is not marked in the transcription",
+        severity=severity,
+        message=message,
         scan_text=f.region.text or None,
         page=f.page,
         bbox=f.region.bbox,

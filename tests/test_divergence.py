@@ -16,14 +16,15 @@ from pipeline.align import align
 from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
+from pipeline.divergence.classify import blind_letters
 from pipeline.divergence.evidence import (
     _in_translation,
     _lemmas,
-    _one_letter_from_word_form,
+    _one_letter_from_word,
     _repair,
     _without_years,
 )
-from pipeline.lang.lexicon import is_word_form
+from pipeline.lang.lexicon import Lexicon, is_word_form
 from pipeline.lang.translit import transliterate
 from pipeline.model import Flag, Severity
 from pipeline.synth import make_document
@@ -32,6 +33,8 @@ from pipeline.transcript import parse_transcript
 ALIGN = AlignConfig()
 CONFIG = DivergenceConfig()
 SERIOUS = (Severity.HIGH, Severity.MEDIUM)
+
+RUS = Lexicon(("rus",))
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +136,39 @@ def test_doubled_word_is_an_insertion(page_and_transcript):
 
 
 @pytest.mark.slow
+def test_added_word_between_two_clearly_read_words_is_an_insertion(page_and_transcript):
+    """A word of the page put in between two words the OCR read clearly, with nothing read between
+    them: the transcription's."""
+    page, transcript = page_and_transcript
+    original = read_transcript_text(transcript).original
+    clear = {w.text for w in page.words if w.confidence >= 90}
+    before, after = next((a, b) for a, b in re.findall(r"(?=(?<!\S)([а-я]{4,}) ([а-я]{4,})(?!\S))", original)
+                         if a in clear and b in clear and original.count(f"{a} {b}") == 1)
+    added = next(w for w in _clear_words(page, r"[а-я]{6,}", transcript) if w not in (before, after))
+    hits = [f for f in _serious(_flags(page, transcript, f"{before} {after}", f"{before} {added} {after}"))
+            if f.kind == "insertion"]
+    assert [f.transcript_text for f in hits] == [added]
+    assert any("on either side clearly" in e for e in hits[0].evidence)
+
+
+@pytest.mark.slow
+def test_letters_the_ocr_never_reads_are_its_blind_spot(page_and_transcript):
+    """The transcription in the old spelling (``ѣ`` for ``е`` in many words), which the OCR's
+    model cannot output: the document shows it as a letter the OCR never reads, and no flag
+    rises above low for it."""
+    page, transcript = page_and_transcript
+    words = [w for w in _clear_words(page, r"[а-я]*е[а-я]*", transcript) if len(w) >= 5][:6]
+    assert len(words) >= 4
+    published = transcript
+    for w in words:
+        published = published.replace(w, w.replace("е", "ѣ", 1), 1)
+    alignment = align([page], read_transcript_text(published), ALIGN)
+    assert blind_letters(alignment, CONFIG) == {"ѣ": len(words)}
+    old = [f for f in find_divergences(alignment, CONFIG) if "ѣ" in (f.transcript_text or "")]
+    assert len(old) >= 4 and not _serious(old)
+
+
+@pytest.mark.slow
 def test_dropped_word_that_recurs_nearby_is_an_omission(page_and_transcript):
     """A word the transcription has a few lines away is still missing here (it used to pass for text
     moved elsewhere)."""
@@ -179,14 +215,14 @@ def test_dropped_long_word_read_unsurely_is_an_omission(page_and_transcript):
 def test_a_date_keeps_its_day_and_month_without_the_year():
     assert _without_years("21.5.71") == "21.5."
     assert _without_years("в 1971 году") == "в  году"
-    assert _one_letter_from_word_form("ъстретиться") and not _one_letter_from_word_form("ъстретитзся")
+    assert _one_letter_from_word("ъстретиться", RUS) and not _one_letter_from_word("ъстретитзся", RUS)
 
 
 def test_repair_with_the_scans_letter():
     # Neither reading is a word form; one letter of the OCR's makes the transcription's word one.
-    assert _repair("И.Н.Морозава", "И..орозова") == ("Морозава", "И.Н.Морозова")
-    assert _repair("И.Н.Морозова", "И..орозава") is None  # the transcription's word is one already
-    assert _repair("Новикоб", "Новикон") is None
+    assert _repair("И.Н.Морозава", "И..орозова", RUS) == ("Морозава", "И.Н.Морозова")
+    assert _repair("И.Н.Морозова", "И..орозава", RUS) is None  # the transcription's word is one already
+    assert _repair("Новикоб", "Новикон", RUS) is None
 
 
 def test_translation_keys_of_dates_and_numbers():

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from pipeline.errors import MissingDependencyError
 from pipeline.lang import lexicon
 from pipeline.lang.months import english_month, is_month, matched_month, month_alternation, month_number
 from pipeline.lang.proper_names import (
@@ -154,6 +155,38 @@ def test_word_forms() -> None:
     assert lexicon.is_word_form("Строительства")
     assert not lexicon.is_word_form("строитэльства")
     assert lexicon.readings("столами")[0].normal_form == "стол"
+
+
+def test_pre_reform_spelling_is_a_known_spelling() -> None:
+    assert lexicon.modern_spelling("бѣлымъ") == "белым"
+    assert lexicon.modern_spelling("присутствїя") == "присутствия"
+    assert lexicon.modern_spelling("Ѳедоръ") == "Федор"
+    assert lexicon.modern_spelling("объ") == "об" and lexicon.modern_spelling("подъезд") == "подъезд"
+    assert lexicon.is_word_form("бѣлымъ") and lexicon.is_word_form("шаръ")
+    assert not lexicon.is_word_form("бѣлымф")
+
+
+@pytest.mark.parametrize(
+    ("langs", "word", "known"),
+    [
+        ("eng", "outside", True), ("eng", "outsihe", False), ("eng", "revivification", True),
+        ("eng", "revivication", False), ("eng", "tne", False), ("eng", "Vienna", True), ("eng", "THE", True),
+        ("eng", "well-known", True), ("fra", "posés", True), ("fra", "bosés", False),
+        ("fra", "l'Anglais", True), ("deu", "Häuser", True), ("spa", "gato", True), ("eng", "gato", False),
+        ("eng+spa", "gato", True),
+        # A word of a script none of the languages is written in, or of a language without a
+        # dictionary here: the lexicon cannot tell.
+        ("eng", "Москва", None), ("rus", "outside", None), ("ita", "gatto", None),
+        ("rus+eng", "Москва", True), ("rus+eng", "outside", True),
+    ],
+)
+def test_the_lexicon_of_a_documents_languages(langs: str, word: str, known: bool | None) -> None:
+    assert lexicon.Lexicon.for_ocr(langs).knows(word) is known
+
+
+def test_a_missing_dictionary_names_its_package(tmp_path) -> None:
+    with pytest.raises(MissingDependencyError, match="apt-get install hunspell-fr"):
+        lexicon.Lexicon.for_ocr("fra", str(tmp_path)).knows("maison")
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from pipeline.model import BBox, PageImage, PageSource, Region, Severity
 from pipeline.synth.degrade import LEVELS
 from pipeline.synth.layout import parse_layout
 from pipeline.synth.page import render_page
-from pipeline.transcript import parse_transcript
+from pipeline.transcript import parse_transcript, plain_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 FACSIMILE = ROOT / "scans" / "117066"
@@ -271,6 +271,23 @@ def test_removed_note_is_flagged_at_its_place(facsimile: list[tuple[int, Region]
     [(_, note_box)] = [b for b in _truth_boxes(FACSIMILE / "page-1.xml") if b[1][1] > 3000]
     assert iou(flag.bbox, note_box) >= 0.5
     assert not [f for f in flags if f.kind == "missing_on_scan"]
+
+
+@pytest.mark.slow
+def test_elements_of_a_transcription_that_marks_none_rank_low_or_info(facsimile: list[tuple[int, Region]]) -> None:
+    # The transcription as plain text: the markup's words kept, nothing marked as an element. A
+    # transcription that marks no element says nothing by leaving one unmarked: low, not medium.
+    text = parse_transcript(TRANSCRIPT.read_text(encoding="utf-8"), "117066").original
+    flags = match_markup(facsimile, plain_transcript(text, "117066"), MarkupConfig())
+    found = [f for f in flags if f.kind.startswith("untranscribed_")]
+    assert len(found) == 4 and all(f.severity == Severity.LOW and "marks no stamp" in f.message for f in found)
+    # An element whose reading is in the text is transcribed, only not marked: info. (The OCR reads
+    # the note as 'Воркий Забедующий Ибано', 74% like its stretch of the text, under the default 80%.)
+    loose = MarkupConfig(in_text_min=0.7)
+    note = [f for f in match_markup(facsimile, plain_transcript(text, "117066"), loose) if f.severity == Severity.INFO]
+    assert [f.kind for f in note] == ["untranscribed_handwriting"] and "in the transcription's text" in note[0].message
+    gone = plain_transcript(text.replace("Заведующий", ""), "117066")
+    assert not [f for f in match_markup(facsimile, gone, loose) if f.severity == Severity.INFO]
 
 
 @pytest.mark.slow

@@ -71,6 +71,8 @@ class Difference:
     edit_words: tuple[int, ...] = ()
     before: str = ""
     after: str = ""
+    #: For text only the transcription has: the OCR words on either side of its place.
+    context: tuple[PlacedWord, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -296,6 +298,18 @@ class _Bridge:
                 max(b[2] for b in boxes), max(b[3] for b in boxes))
         return words, page, bbox
 
+    def neighbours(self, h0: int, h1: int) -> tuple[PlacedWord, ...]:
+        """The OCR words just before ``h0`` and from ``h1`` on (each side's nearest within a few
+        characters of spaces and marks): what the OCR read around a place where it read nothing."""
+        owner, out = self.ocr.word_of_char, []
+        for start, step in ((h0 - 1, -1), (h1, 1)):
+            i = start
+            while 0 <= i < len(owner) and owner[i] < 0 and abs(i - start) < 4:
+                i += step
+            if 0 <= i < len(owner) and owner[i] >= 0:
+                out.append(self.ocr.words[int(owner[i])])
+        return tuple(out)
+
     def page_metrics(self) -> tuple[PageMetrics, ...]:
         """CER and WER per page, over the stretch of transcription aligned with each page."""
         ref, hyp = self.ref.text, self.ocr.norm.text
@@ -393,9 +407,11 @@ class _Bridge:
         ids = sorted(set(self.ocr.word_of_char[h0:h1].tolist()) - {-1})
         local = {i: k for k, i in enumerate(ids)}  # the same order as ``words``
         edit_words = tuple(local.get(i, -1) for i in where)
+        context: tuple[PlacedWord, ...] = ()
         if not words:
             # Nothing on the scan here: point at the OCR words around the place instead.
             _, page, bbox = self.place(max(h0 - 1, 0), min(h1 + 1, len(hyp)))
+            context = self.neighbours(h0, h1)
         t = ref[r0:r1].strip()
         before, after = _word_before(ref, r0), _word_after(ref, r1)
         return Difference(
@@ -409,6 +425,7 @@ class _Bridge:
             edit_words=edit_words,
             before=before,
             after=after,
+            context=tuple(context),
         )
 
 

@@ -39,6 +39,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from pipeline.align.align import Alignment, Difference, Edit
 from pipeline.config import DivergenceConfig
 from pipeline.divergence.evidence import (
@@ -64,6 +66,7 @@ from pipeline.divergence.evidence import (
     _year_terms,
     document_years,
 )
+from pipeline.lang.lexicon import Lexicon
 from pipeline.model import Flag, Severity
 
 
@@ -83,14 +86,40 @@ class _Evidence:
         return [t for _, t in sorted(self.terms, key=lambda wt: -abs(wt[0]))[:n] if t]
 
 
-def find_divergences(alignment: Alignment, config: DivergenceConfig) -> list[Flag]:
-    """Flags for the differences of ``alignment``, most suspicious first.
+@dataclass(frozen=True)
+class _Document:
+    """What the document as a whole says about each of its differences."""
+
+    years: Counter[int]
+    #: ``Alignment.translation_keys``.
+    translation: frozenset[str]
+    lexicon: Lexicon
+    #: Letters of the transcription the OCR never reads on these pages, and how often the
+    #: transcription has each (``blind_letters``).
+    blind: dict[str, int]
+
+
+def blind_letters(alignment: Alignment, config: DivergenceConfig) -> dict[str, int]:
+    """The letters (lower-case) the transcription has ``config.blind_letter_min`` times or more and
+    the OCR reads nowhere in the document: letters its model cannot output (``і``, ``ѣ`` under
+    Tesseract's modern ``rus``), or a typeface it never gets right. Learnt from the document, so
+    that no list of each model's letters is needed."""
+    seen = set(alignment.ocr.text.lower())
+    counts = Counter(c for c in alignment.transcript.text.lower() if c.isalpha())
+    return {c: n for c, n in counts.items() if n >= config.blind_letter_min and c not in seen}
+
+
+def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Lexicon | None = None) -> list[Flag]:
+    """Flags for the differences of ``alignment``, most suspicious first; ``lexicon``: the words of the
+    document's languages (Russian's when None).
 
     Kinds: ``transcription_divergence`` (the scan reads otherwise), ``omission`` (the scan shows text
     the transcription lacks), ``insertion`` (the transcription has text the scan does not show).
     """
     differences = alignment.differences
-    years = document_years(alignment.transcript.text)
+    lex = lexicon or Lexicon(("rus",), config.hunspell_dir)
+    doc = _Document(document_years(alignment.transcript.text), alignment.translation_keys, lex,
+                    blind_letters(alignment, config))
     # Words on one side against nothing or punctuation on the other: the punctuation left behind by a
     # dropped word (``успешно.`` against ``.``) does not make it a misreading.
     words_in = [(bool(_alnum(d.transcript_text)), bool(_alnum(d.ocr_text))) for d in differences]
@@ -104,7 +133,7 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig) -> list[Fla
     # are no edit the OCR makes.
     habits = Counter(e for k in misread for e in differences[k].edits)
     flags: dict[int, Flag] = {
-        k: _divergence(differences[k], habits, years, alignment.translation_keys, config) for k in misread}
+        k: _divergence(differences[k], habits, doc, config) for k in misread}
     # … and not from the differences that are surely the transcription's: three planted ``8`` for
     # ``3`` in one document make no habit of ``3``→``8``. Those that relied on such a habit are
     # scored again without it.
@@ -113,15 +142,15 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig) -> list[Fla
         habits -= confirmed
         for k in misread:
             if flags[k].score < config.high_score and confirmed.keys() & set(differences[k].edits):
-                flags[k] = _divergence(differences[k], habits, years, alignment.translation_keys, config)
+                flags[k] = _divergence(differences[k], habits, doc, config)
     undo = _habit_undo(habits, config)
     for k, (t_words, o_words) in enumerate(words_in):
+        pivot = min(config.confidence_pivot,
+                    alignment.page_confidence.get(differences[k].page or 0, config.confidence_pivot))
         if t_words and not o_words:
-            flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, config)
+            flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, config)
         elif o_words and not t_words:
-            pivot = min(config.confidence_pivot,
-                        alignment.page_confidence.get(differences[k].page or 0, config.confidence_pivot))
-            flags[k] = _omission(differences[k], markup, added, undo, pivot, config)
+            flags[k] = _omission(differences[k], markup, added, undo, pivot, lex, config)
     flags_list = [flags[k] for k in range(len(differences))]
     folded = alignment.transcript.counts["yo"] + alignment.ocr.counts["yo"]
     if folded:
@@ -146,10 +175,7 @@ def severity(score: float, config: DivergenceConfig) -> Severity:
     return Severity.INFO
 
 
-def _divergence(
-    d: Difference, habits: Counter[Edit], years: Counter[int], translation: frozenset[str],
-    config: DivergenceConfig,
-) -> Flag:
+def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: DivergenceConfig) -> Flag:
     t = d.transcript_text
     own = Counter(d.edits)
     habitual = {e for e in own if habits[e] - own[e] >= config.habit_min_count}
@@ -163,12 +189,12 @@ def _divergence(
     terms: list[tuple[float, str]] = []
     # The confidence that matters is that of the words where the unexplained edits are.
     suspect = {k for e, k in zip(d.edits, d.edit_words, strict=True) if e not in habitual and k >= 0}
-    verdict, dictionary = _dictionary_terms(t, scan, config)
+    verdict, dictionary = _dictionary_terms(t, scan, doc.lexicon, config)
     # The scan reads a word form where the transcription has none: the OCR did not make that word up
     # however unsure it was, and its habits explain its reading only if the page could say the
     # transcription's non-word, which a typed page rarely does.
     reads_word = verdict == "scan"
-    if verdict in ("neither", "none") and (repaired := _repair(t, scan)):
+    if verdict in ("neither", "none") and (repaired := _repair(t, scan, doc.lexicon)):
         # Neither reading is a word, but one of the OCR's letters makes the transcription's word one
         # (``Морозава`` against ``И..орозова``): the page most likely says that word, and the
         # OCR's other differences are its noise.
@@ -193,9 +219,13 @@ def _divergence(
         if letters >= 2:
             terms.append((config.weight_word_swap, f"{letters} letters differ"))
         terms += _inflection_terms(t, scan, config)
-    terms += _token_terms(d, config)
-    terms += _year_terms(t, scan, years, config)
-    terms += _translation_terms(d, scan, translation, config)
+    terms += _token_terms(d, doc.lexicon, config)
+    terms += _year_terms(t, scan, doc.years, config)
+    terms += _translation_terms(d, scan, doc.translation, config)
+    blind = sorted({a for a, _ in unexplained if a.lower() in doc.blind})
+    if blind and all(a.lower() in doc.blind for a, _ in unexplained):
+        terms.append((config.weight_blind_spot, f"the OCR reads `{blind[0]}` nowhere on these pages, though the "
+                                                f"transcription has it {doc.blind[blind[0].lower()]} times"))
     terms += _pass_terms(d, suspect, config)
     if own and not unexplained:
         worst = min(own, key=lambda e: habits[e])
@@ -213,14 +243,14 @@ def _divergence(
 
 def _omission(
     d: Difference, markup_texts: Sequence[str], added: Sequence[str], undo: dict[str, str], pivot: float,
-    config: DivergenceConfig,
+    lex: Lexicon, config: DivergenceConfig,
 ) -> Flag:
     """``pivot``: the confidence from which an OCR word reads clearly on this page."""
     o = d.ocr_text
     tokens = [w for w in d.words if _alnum(w.word.text)]
     # Over several words the typical confidence counts, not one smudged word's.
     confs = sorted(w.word.confidence for w in tokens)
-    n_clear = sum(_reads_clearly(w.word.text, w.word.confidence, undo, pivot, config) for w in tokens)
+    n_clear = sum(_reads_clearly(w.word.text, w.word.confidence, undo, pivot, lex, config) for w in tokens)
     clear = n_clear / len(tokens) if tokens else 0.0
     # Text that reads clearly as words throughout (a long word form at a low confidence too) is no
     # noise for the OCR being unsure of it, as for a misreading that is a word form.
@@ -250,7 +280,9 @@ def _omission(
     return _flag("omission", d, ev, config, message, o)
 
 
-def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], config: DivergenceConfig) -> Flag:
+def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], pivot: float,
+               config: DivergenceConfig) -> Flag:
+    """``pivot``: the confidence from which an OCR word reads clearly on this page."""
     t = d.transcript_text
     # The OCR's confidence in the words around a number it did not read says nothing about the number.
     number = any(c.isdigit() or c == "№" for c in t)
@@ -265,6 +297,8 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
         if number:
             terms.append((config.weight_digits, "it is a number"))
             terms += _unconfirmed_number(d, translation, config)
+        else:
+            terms += _clear_context_terms(d, pivot, config)
     # A word written twice in a row is a doubling, whatever the scan shows elsewhere: the same word
     # left out at another place (or read there in pieces) is more often chance than a move.
     if (not (doubled and len(t.split()) == 1)
@@ -274,6 +308,26 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
     ev = _Evidence(tuple(terms), config.weight_prior)
     message = f"The transcription has `{_clip(t)}`, which the scan does not show here ({ev.strongest(1)[0]})."
     return _flag("insertion", d, ev, config, message, "")
+
+
+def _clear_context_terms(d: Difference, pivot: float, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """Words only the transcription has, where the OCR read the words on either side clearly (by
+    the standard of the page: ``config.confidence_spread`` above ``pivot``) and nothing between: a
+    word the OCR skips is mostly faint or smudged, and so are its neighbours."""
+    words = [w.word for w in d.context if _alnum(w.word.text)]
+    if len(words) < 2 or not any(c.isalpha() for c in d.transcript_text):
+        return []
+    # The words on either side must be the transcription's own neighbours, read (about) as it has them:
+    # where the OCR's text is out of step with the transcription (a line it missed, lines in
+    # another order), the words either side of a gap are no witness that nothing stands between.
+    if not all(fuzz.ratio(_alnum(w.text), _alnum(t)) >= config.same_text_min
+               for w, t in ((words[0], d.before), (words[-1], d.after))):
+        return []
+    lowest = min(w.confidence for w in words)
+    if lowest < pivot + config.confidence_spread:
+        return []
+    return [(config.weight_clear_context, f"the OCR read the words on either side clearly (confidence "
+                                          f"{lowest:.0f} at least) and nothing between")]
 
 
 def _flag(kind: str, d: Difference, ev: _Evidence, config: DivergenceConfig, message: str, scan: str) -> Flag:

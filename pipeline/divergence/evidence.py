@@ -14,16 +14,17 @@ from pipeline.align.align import Difference, Edit
 from pipeline.align.metrics import distance, opcodes
 from pipeline.config import DivergenceConfig
 from pipeline.lang import lexicon
-from pipeline.lang.lexicon import is_word_form
+from pipeline.lang.lexicon import Lexicon
 from pipeline.lang.months import is_month
 from pipeline.lang.proper_names import is_name_or_abbreviation
 from pipeline.lang.translit import transliterate
 
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
+#: A word of any script: letters, maybe joined by hyphens or apostrophes (``l'état``, ``well-known``).
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 #: A year: four digits from 1000 to 2099 standing alone, or the last part of a date like 12.3.58.
 _YEAR = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})(?!\d)|\b\d{1,2}\.\d{1,2}\.(\d{2})(?!\d)")
 _DATE_LIKE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}")
-_RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 #: What ``_alnum`` drops: ``\w`` is exactly ``str.isalnum`` plus the underscore.
 _NOT_ALNUM = re.compile(r"[^\w№]|_")
 
@@ -159,8 +160,9 @@ def _year_terms(t: str, scan: str, years: Counter[int], config: DivergenceConfig
     return []
 
 
-def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, config: DivergenceConfig) -> bool:
-    """An OCR word read with confidence (``pivot`` at least) as a Russian word form or a number, three
+def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, lex: Lexicon,
+                   config: DivergenceConfig) -> bool:
+    """An OCR word read with confidence (``pivot`` at least) as a word (``lex``) or a number, three
     characters at least, five if read with less than ``config.confidence_pivot`` (shorter pieces are
     as often fragments of a split word or specks as words, the more so on a faint page); a word form of
     ``config.omission_long_word`` letters or more, or one letter from one, at any confidence. A word that becomes
@@ -168,26 +170,26 @@ def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: fl
     OCR reads ``д`` as ``л``: ``undo`` maps the letter it reads to the letters it stands for)."""
     key = _alnum(text)
     # Initials (``Р.Ф.`` of ``Р.Ф.Комаров``) are letters, not words to look up.
-    words = [w for w in _CYRILLIC_WORD.findall(text) if len(w) > 1]
+    words = [w for w in _WORD.findall(text) if len(w) > 1]
     # OCR noise does not make up a long word form, however unsure the OCR was of it, nor a long
     # word one letter from one (``ъстретиться``).
-    if len(key) >= config.omission_long_word and len(words) == 1 and key == words[0].lower():
-        return _is_word_undoing(words[0], undo) or _one_letter_from_word_form(words[0].lower())
+    if len(key) >= config.omission_long_word and len(words) == 1 and key == _alnum(words[0]):
+        return _is_word_undoing(words[0], undo, lex) or _one_letter_from_word(words[0].lower(), lex)
     if confidence < pivot or len(key) < (3 if confidence >= config.confidence_pivot else 5):
         return False
-    return key.isdigit() or (bool(words) and all(_is_word_undoing(w, undo) for w in words))
+    return key.isdigit() or (bool(words) and all(_is_word_undoing(w, undo, lex) for w in words))
 
 
-def _is_word_undoing(word: str, undo: dict[str, str]) -> bool:
-    """Whether ``word``, or ``word`` with one letter put back as ``undo`` says, is a word form."""
-    return is_word_form(word) or any(
-        is_word_form(word[:i] + a + word[i + 1:]) for i, c in enumerate(word) for a in undo.get(c, ""))
+def _is_word_undoing(word: str, undo: dict[str, str], lex: Lexicon) -> bool:
+    """Whether ``word``, or ``word`` with one letter put back as ``undo`` says, is a word."""
+    return bool(lex.knows(word)) or any(
+        lex.knows(word[:i] + a + word[i + 1:]) for i, c in enumerate(word) for a in undo.get(c, ""))
 
 
 @lru_cache(maxsize=1 << 14)
-def _one_letter_from_word_form(word: str) -> bool:
-    """Whether changing one letter of ``word`` (lower-case) makes a word form."""
-    return any(is_word_form(word[:i] + a + word[i + 1:]) for i in range(len(word)) for a in _RUSSIAN_LETTERS)
+def _one_letter_from_word(word: str, lex: Lexicon) -> bool:
+    """Whether changing one letter of ``word`` (lower-case) makes a word."""
+    return any(lex.knows(word[:i] + a + word[i + 1:]) for i in range(len(word)) for a in lex.alphabet(word))
 
 
 def _habit_undo(habits: Counter[Edit], config: DivergenceConfig) -> dict[str, str]:
@@ -242,9 +244,9 @@ def _pass_terms(d: Difference, suspect: set[int], config: DivergenceConfig) -> l
     return []
 
 
-def _repair(t: str, scan: str) -> tuple[str, str] | None:
-    """(word, its repair): a word of ``t`` (four letters at least) that is no word form, and ``t`` with
-    one of its letters replaced by the one ``scan`` has there, which makes that word a word form."""
+def _repair(t: str, scan: str, lex: Lexicon) -> tuple[str, str] | None:
+    """(word, its repair): a word of ``t`` (four letters at least) that is no word, and ``t`` with
+    one of its letters replaced by the one ``scan`` has there, which makes that word a word."""
     for tag, t0, t1, s0, s1 in opcodes(t, scan):
         if tag != "replace" or t1 - t0 != s1 - s0:
             continue
@@ -253,10 +255,10 @@ def _repair(t: str, scan: str) -> tuple[str, str] | None:
             if not (a.isalpha() and b.isalpha()) or a.lower() == b.lower():
                 continue
             fixed = t[:i] + (b.upper() if a.isupper() else b.lower()) + t[i + 1:]
-            for m in _CYRILLIC_WORD.finditer(fixed):
+            for m in _WORD.finditer(fixed):
                 if m.start() <= i < m.end() and m.end() - m.start() >= 4:
                     word = t[m.start():m.end()]
-                    if not is_word_form(word) and is_word_form(m.group()):
+                    if lex.knows(word) is False and lex.knows(m.group()):
                         return word, fixed
     return None
 
@@ -283,30 +285,31 @@ def _lemmas(word: str) -> frozenset[str]:
     return frozenset(p.normal_form for p in lexicon.russian().parse(word.lower()) if p.is_known)
 
 
-def _dictionary_terms(t: str, scan: str, config: DivergenceConfig) -> tuple[str, list[tuple[float, str]]]:
-    """Whether the words in which the two readings differ are Russian word forms: which readings are
-    (``"scan"``, ``"transcription"``, ``"both"``, ``"neither"``, or ``"none"`` when no words differ),
-    and the evidence."""
-    # The transcription's abbreviations (``МНР``) are mostly not in the dictionary: that says nothing.
-    tw = [w for w in _CYRILLIC_WORD.findall(t) if not _is_code(w) or is_word_form(w)]
-    sw = _CYRILLIC_WORD.findall(scan)
+def _dictionary_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig) -> tuple[str, list[tuple[float, str]]]:
+    """Whether the words in which the two readings differ are words of the document's languages:
+    which readings are (``"scan"``, ``"transcription"``, ``"both"``, ``"neither"``, or ``"none"``
+    when no words differ or the lexicon cannot tell), and the evidence."""
+    # The transcription's abbreviations (``МНР``) are mostly not in the dictionary: that says nothing;
+    # nor do words the lexicon cannot tell of (another script, a language without a dictionary).
+    tw = [w for w in _WORD.findall(t) if lex.knows(w) is not None and (not _is_code(w) or lex.knows(w))]
+    sw = [w for w in _WORD.findall(scan) if lex.knows(w) is not None]
     only_t = [w for w in tw if w not in sw and len(w) > 1]
     only_s = [w for w in sw if w not in tw and len(w) > 1]
     if not only_t or not only_s:
         return "none", []
-    bad_t = [w for w in only_t if not is_word_form(w)]
-    bad_s = [w for w in only_s if not is_word_form(w)]
+    bad_t = [w for w in only_t if not lex.knows(w)]
+    bad_s = [w for w in only_s if not lex.knows(w)]
     if bad_t and not bad_s:
-        return "scan", [(config.weight_not_a_word, f"a word form of Russian, while `{bad_t[0]}` is not")]
+        return "scan", [(config.weight_not_a_word, f"a word of the dictionary, while `{bad_t[0]}` is not")]
     if bad_s and not bad_t:
         return "transcription", [(config.weight_ocr_not_a_word,
-                                  f"`{bad_s[0]}` is no word form; the transcription's reading is")]
+                                  f"`{bad_s[0]}` is no word of the dictionary; the transcription's reading is")]
     if not bad_s and not bad_t:
-        return "both", [(config.weight_both_words, "both readings are Russian words")]
+        return "both", [(config.weight_both_words, "both readings are words")]
     return "neither", []
 
 
-def _token_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, str]]:
+def _token_terms(d: Difference, lex: Lexicon, config: DivergenceConfig) -> list[tuple[float, str]]:
     """Digits, dates, names and abbreviations weigh more: an error there changes the record."""
     t, o = d.transcript_text, d.ocr_text
     terms: list[tuple[float, str]] = []
@@ -317,7 +320,7 @@ def _token_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, s
     words = t.split(" ") + o.split(" ")
     # A word form in capitals (a heading's ``БЕСЕДЫ``) is no abbreviation; a dictionary abbreviation
     # (``СССР``) is a name below.
-    if any(_is_code(w) and not is_word_form(w) for w in words):
+    if any(_is_code(w) and not lex.knows(w) for w in words):
         terms.append((config.weight_name, "an abbreviation or reference code"))
     elif any(is_name_or_abbreviation(w) for w in _CYRILLIC_WORD.findall(t + " " + o)):
         terms.append((config.weight_name, "a proper name"))

@@ -1,14 +1,44 @@
-"""The Russian dictionary that several stages ask about word forms (pymorphy3).
+"""The words of a document's languages: which strings are words, for the stages that weigh readings.
 
-Loading it takes about a second and tens of MB, so there is one analyzer per process; the
-questions asked of it again and again (a document's words recur) are cached.
+Russian's dictionary is pymorphy3's (OpenCorpora: word forms and their readings); a word in
+pre-reform spelling (``бѣлымъ``, ``присутствїя``, ``Ѳедоръ``) is looked up in its modern spelling,
+for it is a known spelling, not an error. English, French, German and Spanish words are looked up
+in Debian's Hunspell dictionaries (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls,
+Hunspell's rules (affixes, compounds, case) in Python. Loading a dictionary takes 0.5–2 s and tens
+of MB, so there is one of each per process, loaded when first asked; the questions asked again and
+again (a document's words recur) are cached.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import pymorphy3
+
+from pipeline.errors import MissingDependencyError
+from pipeline.lang.script import CYRILLIC, LATIN, script_of
+
+#: The Hunspell dictionary of each Tesseract language whose words we know (Russian's is
+#: pymorphy3's), and the Debian package that installs it.
+HUNSPELL = {"eng": ("en_US", "hunspell-en-us"), "fra": ("fr_FR", "hunspell-fr"),
+            "deu": ("de_DE", "hunspell-de-de"), "spa": ("es_ES", "hunspell-es")}
+#: The letters a one-letter change may bring in, by script (Latin: the letters of the four
+#: languages above).
+_ALPHABETS = {CYRILLIC: "абвгдежзийклмнопрстуфхцчшщъыьэюя",
+              LATIN: "abcdefghijklmnopqrstuvwxyzàâäáçèéêëíîïñóôöúùûüÿßœæ"}
+#: The letters the 1918 reform replaced, and their modern spelling.
+_PRE_REFORM = str.maketrans("ѣѢіІїЇѳѲѵѴ", "еЕиИиИфФиИ")
+#: A hard sign ending a word after a consonant: pre-reform spelling, dropped since.
+_FINAL_HARD_SIGN = re.compile(r"(?<=[бвгджзклмнпрстфхцчшщБВГДЖЗКЛМНПРСТФХЦЧШЩ])[ъЪ]$")
+
+
+def modern_spelling(word: str) -> str:
+    """``word`` (Cyrillic) in post-1918 spelling: ``ѣ`` → ``е``, ``і``/``ї``/``ѵ`` → ``и``, ``ѳ`` →
+    ``ф``, a final hard sign after a consonant dropped (``бѣлымъ`` → ``белым``)."""
+    return _FINAL_HARD_SIGN.sub("", word.translate(_PRE_REFORM))
 
 
 @cache
@@ -19,11 +49,73 @@ def russian() -> pymorphy3.MorphAnalyzer:
 
 @lru_cache(maxsize=1 << 16)
 def is_word_form(word: str) -> bool:
-    """Whether ``word`` (Cyrillic letters, maybe hyphenated; any case) is in the Russian dictionary."""
-    return bool(russian().word_is_known(word.lower()))
+    """Whether ``word`` (Cyrillic letters, maybe hyphenated; any case) is in the Russian dictionary,
+    in its own spelling or in the modern one."""
+    lower = word.lower()
+    if russian().word_is_known(lower):
+        return True
+    modern = modern_spelling(lower)
+    return modern != lower and bool(modern) and bool(russian().word_is_known(modern))
 
 
 @lru_cache(maxsize=1 << 16)
 def readings(word: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
     """The dictionary's four likeliest readings (parses) of ``word``, likeliest first."""
     return tuple(russian().parse(word)[:4])
+
+
+@cache
+def hunspell(folder: str, name: str, package: str):  # -> spylls.hunspell.Dictionary
+    """The Hunspell dictionary ``folder/name.dic`` (with its ``.aff``), loaded once per process."""
+    from spylls.hunspell import Dictionary
+
+    base = Path(folder) / name
+    if not base.with_suffix(".dic").is_file() or not base.with_suffix(".aff").is_file():
+        raise MissingDependencyError(f"the {name} dictionary is missing from {folder}; install it with "
+                                     f"'apt-get install {package}'")
+    return Dictionary.from_files(str(base))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words of a document's languages (Tesseract codes: ``("rus",)``, ``("eng", "fra")``).
+
+    ``knows`` answers True (a word), False (no word of these languages) or None (cannot tell: a
+    word of a script none of them is written in, or of a language without a dictionary here).
+    """
+
+    languages: tuple[str, ...]
+    #: Where Debian's Hunspell dictionaries are (``DivergenceConfig.hunspell_dir``).
+    folder: str = "/usr/share/hunspell"
+
+    @classmethod
+    def for_ocr(cls, lang: str, folder: str = "/usr/share/hunspell") -> Lexicon:
+        """The lexicon of a Tesseract language string (``rus``, ``eng+fra``)."""
+        return cls(tuple(code for code in lang.split("+") if code), folder)
+
+    def knows(self, word: str) -> bool | None:
+        """Whether ``word`` (letters, maybe with inner hyphens or apostrophes) is a word (see the class)."""
+        return _knows(self, word)
+
+    def alphabet(self, word: str) -> str:
+        """The lower-case letters a one-letter change of ``word`` may bring in ("" when unknown)."""
+        return _ALPHABETS.get(_script(word), "")
+
+
+def _script(word: str) -> str:
+    first = next((c for c in word if c.isalpha()), "")
+    return script_of(first) if first else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _knows(lexicon: Lexicon, word: str) -> bool | None:
+    script = _script(word)
+    if script == CYRILLIC:
+        return is_word_form(word) if "rus" in lexicon.languages else None
+    if script != LATIN:
+        return None
+    names = [HUNSPELL[code] for code in lexicon.languages if code in HUNSPELL]
+    if not names:
+        return None
+    # Hunspell takes a capitalised or upper-case form of a lower-case word, not the reverse.
+    return any(hunspell(lexicon.folder, name, package).lookup(word) for name, package in names)
