@@ -333,10 +333,15 @@ def _progress(log_path: Path | None) -> Iterator[api.Progress]:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            bar = stack.enter_context(Progress(
-                TextColumn("Reading pages"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=True))
+            from pipeline.tempfiles import stop_signals_held
+
+            # The bar's refresh thread starts with the stop signals blocked, and keeps them so: see
+            # ``leave_stop_signals_to_the_main_thread``.
+            with stop_signals_held():
+                bar = stack.enter_context(Progress(
+                    TextColumn("Reading pages"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True))
             task = bar.add_task("pages", total=None, rate="")
             start_bar = time.monotonic()
 

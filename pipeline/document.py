@@ -17,8 +17,9 @@ from pipeline.lang.lexicon import Lexicon
 from pipeline.markup import match_markup
 from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetrics, PageResult, Severity, Transcript
 
-#: The sections of ``Config`` that shape a document's analysis (and so its cache key).
-SETTINGS = ("transcript", "align", "divergence", "checks", "markup")
+#: The sections of ``Config`` that shape a document's analysis (and so its cache key); ``ocr`` for
+#: its ``lang``, the document's languages, whose dictionaries the divergences consult.
+SETTINGS = ("transcript", "align", "divergence", "checks", "markup", "ocr")
 
 
 def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:

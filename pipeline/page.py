@@ -17,7 +17,7 @@ from pipeline.errors import ScanproofError, TesseractFailedError
 from pipeline.model import OcrPage, PageResult, PageSource
 from pipeline.preview import encode_pixels
 from pipeline.runtime import prepare_page_reading
-from pipeline.tempfiles import temporary_directory
+from pipeline.tempfiles import leave_stop_signals_to_the_main_thread, temporary_directory
 
 #: The sections of ``Config`` that shape a page's reading (and so its cache key).
 SETTINGS = ("ingest", "layout", "preprocess", "ocr", "report")
@@ -33,7 +33,8 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     page = ingest.load_page(source, index, config.ingest)
     # The preview is encoded beside the reading (about 0.2 s an A4 page): Pillow's encoder,
     # OpenCV and Tesseract all run outside the GIL, so a one-page run uses the second core.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-preview") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-preview",
+                            initializer=leave_stop_signals_to_the_main_thread) as pool:
         preview = pool.submit(encode_pixels, page.pixels, config.report)
         try:
             regions = tuple(layout.detect_regions(page, config.layout, config.ocr))

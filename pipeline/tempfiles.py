@@ -18,6 +18,16 @@ from pathlib import Path
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 
 
+def leave_stop_signals_to_the_main_thread() -> None:
+    """Block SIGTERM, SIGHUP and SIGINT in the calling (helper) thread for good.
+
+    A signal the main thread holds back is otherwise taken by any thread that does not, and
+    Python then runs its handler in the main thread at once, inside the very moment it was held
+    back from. A thread pool's ``initializer``.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
 @contextmanager
 def stop_signals_held() -> Iterator[None]:
     """Hold back SIGTERM, SIGHUP and SIGINT inside the block; one that came is delivered on leaving.

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bad_inputs.make_corpus import Case, Files, cases, write_case
+
+from tests.bad_inputs.make_corpus import Case, Files, cases, write_case
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = cases()

@@ -225,7 +225,7 @@ def test_batch_index_sorts(context, real_report: Path, tmp_path: Path) -> None:
 
 
 def test_hostile_transcript_stays_text_in_the_browser(context, tmp_path: Path) -> None:
-    from test_report import HOSTILE, sample_document
+    from tests.test_report import HOSTILE, sample_document
 
     files = write_report(sample_document(tmp_path / "scans"), tmp_path / "report")
     w = open_report(context, files.html)
@@ -241,7 +241,7 @@ def test_hostile_transcript_stays_text_in_the_browser(context, tmp_path: Path) -
 
 
 def test_print_layout_shows_every_panel(context, tmp_path: Path) -> None:
-    from test_report import sample_document
+    from tests.test_report import sample_document
 
     files = write_report(sample_document(tmp_path / "scans"), tmp_path / "report")
     w = open_report(context, files.html)

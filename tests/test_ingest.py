@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bad_inputs.make_corpus import encode, png_header, text_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -19,6 +18,7 @@ from pipeline.errors import InputFileError
 from pipeline.ingest import discover_pages, estimate_dpi, load_page
 from pipeline.model import PageSource
 from pipeline.runtime import prepare_page_reading
+from tests.bad_inputs.make_corpus import encode, png_header, text_page
 
 CONFIG = IngestConfig()
 

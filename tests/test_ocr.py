@@ -10,7 +10,6 @@ import pytesseract
 import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
-from typewriter_page import RenderedPage, render, seed_lines
 
 from pipeline.config import OcrConfig, PreprocessConfig
 from pipeline.errors import MissingDependencyError, TesseractFailedError
@@ -19,6 +18,7 @@ from pipeline.ocr import recognize, require_tesseract, tesseract, tesseract_vers
 from pipeline.ocr.reading import parse_tsv
 from pipeline.preprocess import preprocess
 from pipeline.synth import make_document
+from tests.typewriter_page import RenderedPage, render, seed_lines
 
 LINES = seed_lines("Гевара сказал, что он прочитал", 12)
 

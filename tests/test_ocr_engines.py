@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
-from typewriter_page import render, seed_lines
 
 from pipeline import api, cache
 from pipeline.config import Config, OcrConfig, PreprocessConfig, RunConfig
@@ -28,6 +27,7 @@ from pipeline.ocr.reading import parse_alternatives, parse_tsv
 from pipeline.preprocess import preprocess
 from pipeline.synth import make_document
 from tests.conftest import SEED_TRANSCRIPT, scanproof
+from tests.typewriter_page import render, seed_lines
 
 needs_tesserocr = pytest.mark.skipif(not engine.tesserocr_installed(), reason="tesserocr is not installed")
 LINES = seed_lines("Гевара сказал, что он прочитал", 12)

@@ -9,7 +9,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from typewriter_page import render, seed_lines
 
 from pipeline import geometry
 from pipeline.align import text_metrics
@@ -25,6 +24,7 @@ from pipeline.preprocess.sheet import find_sheet, warp_sheet
 from pipeline.synth.degrade import LEVELS
 from pipeline.synth.layout import parse_layout
 from pipeline.synth.page import render_page
+from tests.typewriter_page import render, seed_lines
 
 LINES = seed_lines("Беседовал сегодня", 14)
 
