@@ -13,8 +13,14 @@ level, fixed seeds), then times, on the same pages:
   * a cached re-run after a first run that filled the cache, and a re-run after one transcript of
     the collection was edited (its pages are cached, its analysis is not);
 and a kill test per engine: one worker is killed with SIGKILL mid-run, and every page must still be
-in a report. Peak memory is the largest resident set of any process of a run (ru_maxrss).
-Prints a Markdown table for ``bench/RESULTS.md``.
+in a report. Peak memory is the largest resident set of any process of a run (ru_maxrss). Then:
+  * a one-page ``scanproof verify --no-cache`` (the first document's first page) against bare
+    Tesseract on that page, alternated ``rounds`` times;
+  * CPU seconds per stage (``time.process_time`` around each, in this process, one page after the
+    other, the default OCR engine): ingest, layout, preprocess, OCR and the preview for every page;
+    per document the analysis (alignment and divergences, markup), the checks and the report. The
+    checks are timed on their own and their time taken out of the analysis, which runs them.
+Prints Markdown tables for ``bench/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -127,6 +133,57 @@ def kill_test(scans: Path, transcripts: Path, out: Path, pages: int, *extra: str
     return reported, pages
 
 
+def stage_cpu(scans: Path, transcripts: Path, out: Path) -> dict[str, float]:
+    """CPU seconds per stage over the collection, in this process (module docstring)."""
+    from functools import partial
+
+    from pipeline import checks, document, ingest, layout, ocr, preprocess
+    from pipeline.config import Config
+    from pipeline.model import PageResult
+    from pipeline.preview import encode_pixels
+    from pipeline.report import write_report
+    from pipeline.transcript import read_transcript
+
+    config = Config()
+    spent = dict.fromkeys(("ingest", "layout", "preprocess", "OCR", "align", "checks", "report"), 0.0)
+
+    def timed(stage: str, fn, *args):
+        began = time.process_time()
+        try:
+            return fn(*args)
+        finally:
+            spent[stage] += time.process_time() - began
+
+    orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s, engine=config.ocr.engine)
+    for md in sorted(transcripts.glob("*.md")):
+        transcript = timed("ingest", read_transcript, md)
+        pages = []
+        for i, source in enumerate(ingest.discover_pages([scans / md.stem]), start=1):
+            page = timed("ingest", ingest.load_page, source, i, config.ingest)
+            regions = tuple(timed("layout", layout.detect_regions, page, config.layout, config.ocr))
+            pre = timed("preprocess", preprocess.preprocess, page, config.preprocess, orient, [r.bbox for r in regions])
+            read = timed("OCR", ocr.recognize, page, pre, config.ocr)
+            pages.append(PageResult(read, regions, timed("report", encode_pixels, page.pixels, config.report)))
+        report = timed("align", document.analyse, transcript, pages, config)
+        timed("checks", checks.run_checks, transcript, config.checks)
+        timed("report", write_report, report, out / md.stem)
+    spent["align"] -= spent["checks"]
+    return spent
+
+
+def one_page(images: list[Path], transcripts: Path, out: Path, rounds: int) -> tuple[float, float]:
+    """Wall seconds of bare Tesseract and of a one-page ``verify`` on the first page, summed over rounds."""
+    bare = verify = 0.0
+    for _ in range(rounds):
+        bare += bare_tesseract(images[:1], 1)[0]
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipeline", "verify", "--transcript", str(transcripts / "doc0.md"),
+                        str(images[0]), "--out", str(out), "--no-cache"], cwd=ROOT, check=True, capture_output=True,
+                       env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+        verify += time.perf_counter() - start
+    return bare, verify
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=8)
@@ -153,6 +210,8 @@ def main() -> None:
         after_edit = scanproof_run(scans, transcripts, root / "cached", *jobs)
         killed_local = kill_test(scans, transcripts, root / "kill-local", n, *jobs)
         killed_dask = kill_test(scans, transcripts, root / "kill-dask", n, "--executor", "dask", *jobs)
+        single = one_page(images, transcripts, root / "one", args.rounds)
+        stages = stage_cpu(scans, transcripts, root / "stages")
 
     bare_wall, bare_cpu = sum(b[0] for b in bare), sum(b[1] for b in bare)
     local_wall, local_cpu = sum(r[0] for r in local), sum(r[1] for r in local)
@@ -175,6 +234,14 @@ def main() -> None:
     print(f"\nPeak resident memory of the largest process: local {peak} MiB, dask {dask[2]} MiB.")
     print(f"Kill test (one worker SIGKILLed after the first page): local pool {killed_local[0]}/{killed_local[1]} "
           f"pages reported, Dask {killed_dask[0]}/{killed_dask[1]}.")
+    print(f"\nOne-page `scanproof verify --no-cache`, {args.rounds} rounds: {single[1] / args.rounds:.2f} s against "
+          f"bare Tesseract's {single[0] / args.rounds:.2f} s on the page: **{single[1] / single[0]:.2f} ×** "
+          "(target ≤ 1.1)")
+    total = sum(stages.values())
+    print(f"\n| stage | CPU s, all {n} pages | a page | share |\n|---|---|---|---|")
+    for stage, seconds in stages.items():
+        print(f"| {stage} | {seconds:.1f} | {seconds / n:.2f} | {seconds / total:.0%} |")
+    print(f"| all | {total:.1f} | {total / n:.2f} | |")
 
 
 if __name__ == "__main__":
