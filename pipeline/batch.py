@@ -5,6 +5,7 @@ from the cache when it can be, and one document's failure is recorded while the 
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from pipeline import cache, ingest, ocr, transcript
 from pipeline.cache import Cache
-from pipeline.config import Config
+from pipeline.config import AUTO, Config
 from pipeline.document import analyse
 from pipeline.errors import InputFileError, ScanproofError, ScanproofWarning
 from pipeline.executor import TaskOutcome, run_tasks
@@ -63,6 +64,10 @@ class DocumentOutcome:
 class _PendingDocument:
     doc: DocumentInput
     sources: list[PageSource]
+    #: The run's settings, with the document's own OCR language where ``--lang auto`` found it.
+    config: Config
+    #: ``ocr.engine_fingerprint`` of that language.
+    engine: str
     #: Each page's cache key (``cache.page_key``), in page order; empty without a cache.
     keys: list[str] = field(default_factory=list)
     pages: dict[int, PageResult] = field(default_factory=dict)
@@ -98,11 +103,11 @@ def run_documents(
     ``.cache`` is the default cache). A document that fails is recorded in its outcome, and the
     others go on; once no document is left to report, the pages still queued are not read.
     """
-    ocr.require_tesseract(config.ocr.lang, config.ocr.engine)
+    if config.ocr.lang != AUTO:
+        ocr.require_tesseract(config.ocr.lang, config.ocr.engine)
     prepare_page_reading()  # pages are opened here too, to count them
     if config.run.cache and config.run.cache_dir is None:
         config = replace(config, run=replace(config.run, cache_dir=str(out_dir / ".cache")))
-    engine = ocr.engine_fingerprint(config.ocr.lang, config.ocr.engine)
     outcomes: dict[str, DocumentOutcome] = {}
     pending: dict[str, _PendingDocument] = {}
     transcripts: dict[str, Transcript] = {}
@@ -121,7 +126,8 @@ def run_documents(
             require_report_folder(target)
             transcripts[doc.document_id] = transcript.read_transcript(
                 doc.transcript, config.transcript.encoding, config.transcript.text_level)
-            require_ocr_script(transcripts[doc.document_id], config.ocr.lang)
+            doc_config = with_document_language(config, transcripts[doc.document_id])
+            require_ocr_script(transcripts[doc.document_id], doc_config.ocr.lang)
             if not doc.scans:
                 raise InputFileError(f"{doc.document_id}: no scans found; put page images in "
                                      f"a folder named {doc.document_id}")
@@ -131,7 +137,8 @@ def run_documents(
             if not sources:
                 places = ", ".join(map(str, doc.scans))
                 raise InputFileError(f"{doc.document_id}: no page images in {places}")
-            pending[doc.document_id] = _PendingDocument(doc, sources)
+            pending[doc.document_id] = _PendingDocument(doc, sources, doc_config,
+                                                        _engine(doc_config.ocr.lang, config.ocr.engine))
         except ScanproofError as err:
             fail(doc.document_id, err)
 
@@ -164,13 +171,13 @@ def run_documents(
             del pending[doc_id]
             pages = [p.pages[i] for i in sorted(p.pages)]
             try:
-                report = _analyse_cached(transcripts[doc_id], p, pages, config, store)
+                report = _analyse_cached(transcripts[doc_id], p, pages, p.config, store)
                 files = write_report(report, folder_of(doc_id), exports=config.report.exports, config=config.report)
                 outcomes[doc_id] = DocumentOutcome(doc_id, files=files)
             except ScanproofError as err:
                 fail(doc_id, err)
 
-    with closing(_read_pages(pending, config, engine, store)) as readings:
+    with closing(_read_pages(pending, config, store)) as readings:
         for outcome, cached in readings:
             take(outcome, cached)
             if not pending:
@@ -183,7 +190,7 @@ def run_documents(
 
 
 def _read_pages(
-    pending: dict[str, _PendingDocument], config: Config, engine: str, store: Cache | None
+    pending: dict[str, _PendingDocument], config: Config, store: Cache | None
 ) -> Iterator[tuple[TaskOutcome[tuple[str, int]], bool]]:
     """Every page of ``pending``, as (outcome, whether it came from the cache): cached readings
     first, without a worker, then the others as the workers finish them, each stored as it comes.
@@ -197,14 +204,14 @@ def _read_pages(
     for doc_id, p in pending.items():
         for i, source in enumerate(p.sources, start=1):
             if store is None:
-                tasks.append(((doc_id, i), (source, i, config)))
+                tasks.append(((doc_id, i), (source, i, p.config)))
                 continue
-            key = cache.page_key(source, config, engine)
+            key = cache.page_key(source, p.config, p.engine)
             p.keys.append(key)
             hit = store.load(key, PageResult)
             if hit is None:
                 keys[(doc_id, i)] = key
-                tasks.append(((doc_id, i), (source, i, config)))
+                tasks.append(((doc_id, i), (source, i, p.config)))
             else:
                 # The same image may sit at another place in another document.
                 ocr_page = replace(hit.ocr, index=i, image=str(source.path))
@@ -218,6 +225,24 @@ def _read_pages(
         if store is not None and outcome.error is None and outcome.result.ocr.failed is None:
             store.store(keys[outcome.key], outcome.result)
         yield outcome, False
+
+
+@functools.cache
+def _engine(lang: str, engine: str) -> str:
+    """``ocr.engine_fingerprint``, once per language of a run, after checking its models are there."""
+    ocr.require_tesseract(lang, engine)
+    return ocr.engine_fingerprint(lang, engine)
+
+
+def with_document_language(config: Config, transcript_: Transcript) -> Config:
+    """``config`` with ``ocr.lang`` the document's own where it is ``auto``: the language(s) of its
+    original text (``pipeline.lang.detect``), or ``OcrConfig.fallback_lang`` where none is found."""
+    if config.ocr.lang != AUTO:
+        return config
+    from pipeline.lang.detect import ocr_languages
+
+    lang = ocr_languages(transcript_.original, config.ocr.second_language_share) or config.ocr.fallback_lang
+    return replace(config, ocr=replace(config.ocr, lang=lang))
 
 
 def require_ocr_script(transcript_: Transcript, lang: str) -> None:

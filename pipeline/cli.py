@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from pipeline.config import (
+    AUTO,
     EQUIVALENCE_SETS,
     EXECUTORS,
     EXPORT_FORMATS,
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="append one JSON line per page read, for unattended runs")
         p.add_argument("--export", default="", metavar="FORMATS",
                        help=f"also export the OCR result, comma-separated: {', '.join(EXPORT_FORMATS)}")
-        return with_reading(with_encoding(p))
+        return with_reading(with_encoding(p), default_lang=AUTO)
 
     def with_encoding(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--encoding", metavar="NAME",
@@ -114,9 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "the nearest level that has it)")
         return p
 
-    def with_reading(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("-l", "--lang", default=OcrConfig.lang,
-                       help="Tesseract language(s) of the original, e.g. rus, deu, rus+eng (default: %(default)s)")
+    def with_reading(p: argparse.ArgumentParser, default_lang: str = OcrConfig.lang) -> argparse.ArgumentParser:
+        found = ("; auto: each document's own, found from its transcription" if default_lang == AUTO else "")
+        p.add_argument("-l", "--lang", default=default_lang,
+                       help=f"Tesseract language(s) of the original, e.g. rus, deu, rus+eng{found} "
+                       "(default: %(default)s)")
         p.add_argument("--ocr-engine", choices=OCR_ENGINES, default=OcrConfig.engine,
                        help="what runs Tesseract: tesserocr in this process, the tesseract program, or auto, "
                        "the fastest installed (default: %(default)s; the report names the one used)")

@@ -28,6 +28,8 @@ EXECUTORS = ("local", "dask")
 OCR_ENGINES = ("auto", "tesseract", "tesserocr")
 #: Levels of a PAGE-XML file's text (``TranscriptConfig.text_level``), coarsest first.
 TEXT_LEVELS = ("region", "line", "word")
+#: ``OcrConfig.lang`` for "the document's own language, found from its transcription".
+AUTO = "auto"
 #: Named sets of characters counted as one by ``scanproof cer`` (``AlignConfig.equivalences``;
 #: what each holds: ``pipeline.align.equivalences``), the default first.
 EQUIVALENCE_SETS = ("none", "dinglehopper")
@@ -183,8 +185,15 @@ class PreprocessConfig:
 class OcrConfig:
     """How Tesseract reads a page."""
 
-    #: Tesseract language of the original (``rus`` beats ``rus+eng`` on Cyrillic, see FACTS).
+    #: Tesseract language of the original (``rus`` beats ``rus+eng`` on Cyrillic, see FACTS), or
+    #: ``auto`` (``AUTO``; the default of ``scanproof verify`` and ``run``): each document's own,
+    #: found from its transcription (``pipeline.lang.detect``).
     lang: str = "rus"
+    #: Where ``lang`` is ``auto``: the share of the original's letters (0–1) that paragraphs in a
+    #: second language must hold for it to be read too (``eng+fra``) …
+    second_language_share: float = 0.2
+    #: … and the language read where the transcription has no text the detector can place.
+    fallback_lang: str = "rus"
     #: Page segmentation mode: 3 = fully automatic, no OSD. 6 (one block) hurts on multi-column headers.
     psm: int = 3
     #: Seconds before a hung Tesseract is killed and the page is marked failed.
@@ -212,6 +221,7 @@ class OcrConfig:
         _require_one_of(self, "psm", range(14))
         _require_one_of(self, "engine", OCR_ENGINES)
         _require_one_of(self, "thresholding_method", (0, 1, 2))
+        _require_share(self, "second_language_share")
 
     @property
     def element_limit_s(self) -> float:

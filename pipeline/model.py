@@ -121,6 +121,9 @@ class OcrPage:
     #: and the version of its Tesseract (``"5.5.4"``); empty in readings made before either was kept.
     engine: str = ""
     engine_version: str = ""
+    #: The Tesseract language(s) it was read in (``OcrConfig.lang``, ``auto`` resolved); empty in
+    #: readings made before it was kept.
+    lang: str = ""
 
     def lines(self) -> list[list[OcrWord]]:
         """Words grouped by (block, paragraph, line), in Tesseract's reading order."""

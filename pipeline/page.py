@@ -46,7 +46,8 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
             ocr_page = ocr.recognize(page, pre, config.ocr)
         except TesseractFailedError as err:
             engine, version = ocr.engine_id(config.ocr.engine)
-            failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message, engine, version)
+            failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message, engine, version,
+                             config.ocr.lang)
             return PageResult(failed, (), preview.result())
         return PageResult(ocr_page, regions, preview.result())
 

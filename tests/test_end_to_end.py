@@ -170,7 +170,9 @@ def test_missing_language_pack_says_what_to_install(tmp_path):
 def test_a_transcript_in_another_script_than_the_ocr_language_is_refused(tmp_path):
     german = tmp_path / "de.md"
     german.write_text("Der Botschafter sprach heute mit dem Minister über den Handel.\n", encoding="utf-8")
-    done = scanproof("verify", "--transcript", str(german), str(SEED_SCANS), "--out", str(tmp_path / "out"))
+    # A language named that cannot read the transcription's script (without ``--lang``, German is read).
+    done = scanproof("verify", "--lang", "rus", "--transcript", str(german), str(SEED_SCANS), "--out",
+                     str(tmp_path / "out"))
     assert done.returncode == 2, done.stderr
     assert "Latin script" in done.stderr and "--lang" in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()

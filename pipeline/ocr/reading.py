@@ -149,4 +149,5 @@ def recognize(page: PageImage, pre: Preprocessed, config: OcrConfig) -> OcrPage:
         words=tuple(replace(w, bbox=geometry.map_box(w.bbox, pre.to_input, size)) for w in words),
         engine=engine,
         engine_version=version,
+        lang=config.lang,
     )

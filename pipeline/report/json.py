@@ -187,7 +187,7 @@ def report_json(
         pages.append({
             "index": o.index, "image": image, "source": o.image, "width": o.width,
             "height": o.height, "skew_deg": o.skew_deg, "ocr_text": o.text, "failed": o.failed,
-            "ocr_engine": o.engine, "tesseract_version": o.engine_version,
+            "ocr_engine": o.engine, "tesseract_version": o.engine_version, "ocr_lang": o.lang,
             "regions": [{"kind": r.kind, "bbox": _bbox(r.bbox), "text": r.text,
                          "confidence": r.confidence} for r in p.regions],
         })
