@@ -25,6 +25,9 @@ seed, a flag that points at one is no false flag; every other medium or high fla
 Printed: per collection, the errors (planted and natural), how many were found at medium/high and
 how many only at low/info, and the false medium/high flags per page; the tuning seeds and the
 held-out seeds apart (tune on the first, report the second).
+
+``--languages`` prints instead, for each page, the language ``--lang auto`` finds from its
+transcription (``pipeline.lang.detect``) beside the one its ``meta.json`` gives.
 """
 
 from __future__ import annotations
@@ -185,14 +188,31 @@ def verify(transcript: Path, image: Path, lang: str, out: Path, cache: Path) -> 
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
+def compare_languages(pages: list[tuple[str, Path, str, str]]) -> None:
+    """Print the language found from each page's transcription beside its ``meta.json`` one."""
+    from pipeline.lang.detect import ocr_languages
+    from pipeline.transcript import plain_transcript
+
+    right = 0
+    for name, _, lang, truth in pages:
+        found = ocr_languages(plain_transcript(truth, name).original)
+        right += found == lang
+        print(f"{name}: {lang} → {found}{'' if found == lang else '  ✗'}")
+    print(f"{right} of {len(pages)} found as meta.json says")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", default="*", help="glob of page folders (default: all)")
     parser.add_argument("--seeds", choices=("tuning", "held-out", "all"), default="all")
     parser.add_argument("--details", action="store_true", help="print each planted error and each false flag")
+    parser.add_argument("--languages", action="store_true", help="compare the languages --lang auto finds")
     args = parser.parse_args()
     if not PAGES.is_dir():
         print(f"skipped: {PAGES} is absent")
+        return
+    if args.languages:
+        compare_languages(load_pages(args.pages))
         return
     groups = list(SEEDS) if args.seeds == "all" else [args.seeds]
     # (group, collection) → counts
