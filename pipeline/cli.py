@@ -294,7 +294,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif args.command == "apply-review":
         report = args.report / "report.json" if args.report.is_dir() else args.report
         done = api.write_review(args.transcript, report, args.review, args.out, args.errata,
-                                   config.transcript.encoding, config.transcript.text_level)
+                                config.transcript.encoding, config.transcript.text_level)
         print(f"{done.applied} of {len(done.errata)} accepted corrections applied; the errata: {done.errata_path}")
         print(args.out)
     elif args.command == "ocr":

@@ -87,14 +87,15 @@ def _load_json(path: Path, what: str) -> dict:
     return data
 
 
-def accepted_flags(report_path: Path, review_path: Path) -> list[tuple[dict, str | None]]:
-    """The flags of ``report.json`` the review accepted, in the report's order, each with the
-    reviewer's own correction (the decision's ``correction``), or None to take the scan's reading.
+def accepted_flags(report: dict, report_path: Path, review_path: Path) -> list[tuple[dict, str | None]]:
+    """The flags of ``report`` (``report_path``'s contents) the review accepted, in the report's
+    order, each with the reviewer's own correction (the decision's ``correction``), or None to take
+    the scan's reading.
 
-    Raises ``InputFileError`` when either file is not what scanproof writes, when the review is of
-    another document, or when it names a flag the report does not hold (a review of another run).
+    Raises ``InputFileError`` when the review is not what scanproof writes, when it is of another
+    document, or when it names a flag the report does not hold (a review of another run).
     """
-    report, review = _load_json(report_path, "report.json"), _load_json(review_path, "review")
+    review = _load_json(review_path, "review")
     if review.get("schema") != REVIEW_SCHEMA:
         raise InputFileError(f"{review_path}: is not a review exported from a scanproof report "
                              f"(schema {review.get('schema')!r}, expected {REVIEW_SCHEMA!r})")
@@ -209,7 +210,7 @@ def apply_review(transcript: Transcript, raw: str, report_path: Path, review_pat
     xml = transcript.source_format in _XML_FORMATS
     edits: list[tuple[Span, str]] = []
     errata = []
-    for flag, own in accepted_flags(report_path, review_path):
+    for flag, own in accepted_flags(report, report_path, review_path):
         span, scan = flag.get("transcript_span"), flag.get("scan_text")
         evidence = "; ".join([flag.get("message") or "", *flag.get("evidence", [])]).strip("; ")
         published = transcript.original[span[0]:span[1]] if span else (flag.get("transcript_text") or "")

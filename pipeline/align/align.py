@@ -425,7 +425,7 @@ class _Bridge:
             edit_words=edit_words,
             before=before,
             after=after,
-            context=tuple(context),
+            context=context,
         )
 
 

@@ -222,10 +222,11 @@ def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: Di
     terms += _token_terms(d, doc.lexicon, config)
     terms += _year_terms(t, scan, doc.years, config)
     terms += _translation_terms(d, scan, doc.translation, config)
-    blind = sorted({a for a, _ in unexplained if a.lower() in doc.blind})
-    if blind and all(a.lower() in doc.blind for a, _ in unexplained):
-        terms.append((config.weight_blind_spot, f"the OCR reads `{blind[0]}` nowhere on these pages, though the "
-                                                f"transcription has it {doc.blind[blind[0].lower()]} times"))
+    letters = {a.lower() for a, _ in unexplained}
+    if letters and letters <= doc.blind.keys():
+        first = min(letters)
+        terms.append((config.weight_blind_spot, f"the OCR reads `{first}` nowhere on these pages, though the "
+                                                f"transcription has it {doc.blind[first]} times"))
     terms += _pass_terms(d, suspect, config)
     if own and not unexplained:
         worst = min(own, key=lambda e: habits[e])
