@@ -440,6 +440,9 @@ class ChecksConfig:
     #: Word list whose lower-case entries are common English words (Debian package ``wamerican``):
     #: a capitalised translation word not among them is a name, which must render some original word.
     english_words: str = "/usr/share/dict/american-english"
+    #: Where Debian's Hunspell dictionaries are: the words of a French, German, Spanish or English
+    #: original, which tell its names from its other capitalised words.
+    hunspell_dir: str = "/usr/share/hunspell"
     #: Beads (aligned line groups) on either side searched before a value is called missing from the
     #: translation; absorbs small alignment errors.
     neighbour_beads: int = 2

@@ -223,7 +223,8 @@ def test_every_language_with_months_has_a_date_grammar_that_reads_a_full_date():
     from pipeline.lang.months import _table
 
     assert set(date_languages()) == set(_table())
-    samples = {"ru": "Москва, 5 апреля 1963 года", "en": "Moscow, April 5, 1963"}
+    samples = {"ru": "Москва, 5 апреля 1963 года", "en": "Moscow, April 5, 1963", "fr": "Paris, le 5 avril 1963",
+               "de": "Berlin, den 5. April 1963", "es": "La Habana, 5 de abril de 1963"}
     for lang in date_languages():
         [mention] = find_dates(samples[lang], lang)
         assert (mention.key, mention.precision.value) == ((1963, 4, 5), "day"), lang

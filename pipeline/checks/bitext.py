@@ -107,9 +107,12 @@ _SHAPES = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 
 
 def align_lines(
-    original: Sequence[TextLine], translation: Sequence[TextLine], config: ChecksConfig
+    original: Sequence[TextLine], translation: Sequence[TextLine], config: ChecksConfig, lang: str | None = "ru"
 ) -> list[Bead]:
     """The cheapest monotone alignment of two segment lists, as beads in reading order.
+
+    ``lang`` is the original's language (a code of ``pipeline.lang.dates``), whose dates and numbers
+    anchor the alignment; None for one whose conventions we do not know (lengths alone align).
 
     Cost of a step: ``align_length_weight`` × |log of the length ratio against the document's|, plus
     ``align_anchor_weight`` × (½ × numbers on one side only − 2 × numbers on both), plus
@@ -121,7 +124,7 @@ def align_lines(
     o_len = list(accumulate((len(s.text) for s in original), initial=0))
     t_len = list(accumulate((len(s.text) for s in translation), initial=0))
     ratio = (t_len[-1] + 1) / (o_len[-1] + 1)
-    o_anchor = [_anchors(s, "ru") for s in original]
+    o_anchor = [_anchors(s, lang) if lang else frozenset() for s in original]
     t_anchor = [_anchors(s, "en") for s in translation]
 
     def step_cost(i: int, j: int, di: int, dj: int) -> float:

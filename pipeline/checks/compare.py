@@ -79,12 +79,16 @@ def sides(
     return out
 
 
-def _nearby(pairs: Sequence[tuple[Side, Side]], index: int, reach: int) -> list[tuple[Side, Side]]:
+def neighbourhood(pairs: Sequence[tuple[Side, Side]], index: int, reach: int) -> list[tuple[Side, Side]]:
+    """The bead pairs within ``reach`` beads of ``index``, itself included: where a value the
+    alignment put one bead off is looked for."""
     return list(pairs[max(0, index - reach) : index + reach + 1])
 
 
-def _flag(kind: str, severity: Severity, message: str, original: str, translation: str, span: Span,
+def flag(kind: str, severity: Severity, message: str, original: str, translation: str, span: Span,
           score: float, evidence: tuple[str, ...]) -> Flag:  # fmt: skip
+    """A flag of the translation checks: ``original`` at ``span`` of the original, ``translation`` its
+    counterpart."""
     return Flag(
         kind=kind,
         severity=severity,
@@ -103,7 +107,7 @@ def date_flags(pairs: Sequence[tuple[Side, Side]], context: int, config: ChecksC
     for i, (orig, trans) in enumerate(pairs):
         left = [d for d in orig.dates if not any(same_date(d, t) for t in trans.dates)]
         right = [t for t in trans.dates if not any(same_date(d, t) for d in orig.dates)]
-        nearby = [t for _, side in _nearby(pairs, i, config.neighbour_beads) for t in side.dates]
+        nearby = [t for _, side in neighbourhood(pairs, i, config.neighbour_beads) for t in side.dates]
         for d in left:
             if any(same_date(d, t) for t in nearby):
                 continue
@@ -119,7 +123,7 @@ def date_flags(pairs: Sequence[tuple[Side, Side]], context: int, config: ChecksC
             message = f"The transcription has {d.text} where the translation has {t.text}"
             message += f"; {describe(confusion)}." if confusion else "."
             severity = Severity.HIGH if confusion else Severity.MEDIUM
-            flags.append(_flag("date_mismatch", severity, message, d.text, t.text, d.span,
+            flags.append(flag("date_mismatch", severity, message, d.text, t.text, d.span,
                                0.9 if confusion else 0.6, (f"translation: {t.text}",)))  # fmt: skip
     return flags
 
@@ -178,7 +182,7 @@ def number_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> li
             if _take(remaining, n.value) is not None:
                 continue
             if len(n.parts) == 2 and n.parts[0] == 2 and (t := _take(remaining, n.parts[1], sign=True)):
-                flags.append(_flag(
+                flags.append(flag(
                     "number_mismatch", Severity.HIGH,
                     f"The transcription has {n.text} where the translation has {t.text}; the leading 2 "
                     "is most probably the sign № misread, a common typewriter/OCR confusion.",
@@ -191,7 +195,7 @@ def number_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> li
                     _take(remaining, p)
                 continue
             left.append(n)
-        nearby = {t.value for _, side in _nearby(pairs, i, config.neighbour_beads) for t in side.numbers}
+        nearby = {t.value for _, side in neighbourhood(pairs, i, config.neighbour_beads) for t in side.numbers}
         # The day of a date on one side may stand alone on the other (a range, reordered).
         o_days, t_days = {d.day for d in orig.dates}, {d.day for d in trans.dates}
         remaining = [t for t in remaining if t.value not in o_days]
@@ -206,7 +210,7 @@ def number_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> li
                 severity, score, why = Severity.MEDIUM, 0.5, "."
             else:
                 severity, score, why = Severity.LOW, 0.3, "."
-            flags.append(_flag("number_mismatch", severity,
+            flags.append(flag("number_mismatch", severity,
                                f"The transcription has {n.text} where the translation has {t.text}{why}",
                                n.text, t.text, n.span, score, (f"translation: {t.text}",)))  # fmt: skip
     return flags
@@ -235,7 +239,7 @@ def name_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> list
         words = [(w, at) for w, at in words if not glossed(w, trans.text)]
         if not english or not words:
             continue
-        around = _nearby(pairs, i, config.neighbour_beads)
+        around = neighbourhood(pairs, i, config.neighbour_beads)
         nearby_english = [e.group(0) for side in around for e in latin_words(side[1].text)]
         best = {w: _best_rendering(w, english, config) for w, _ in words}
         unrendered = []
@@ -268,7 +272,7 @@ def name_flags(pairs: Sequence[tuple[Side, Side]], config: ChecksConfig) -> list
             ]  # fmt: skip
             names = _unaccounted_names(english, here, nearby_russian, config)
             for (w, span), e in zip(unrendered, names, strict=False):
-                flags.append(_flag("name_mismatch", Severity.MEDIUM,
+                flags.append(flag("name_mismatch", Severity.MEDIUM,
                                    f"The transcription names {w} where the translation names {e}; "
                                    "neither spelling renders the other.",
                                    w, e, span, 0.5, (f"translation: {e}",)))  # fmt: skip
@@ -343,7 +347,7 @@ def _misspelt_name(m: WordMatch, span: Span) -> Flag:
     else:
         message += f", which does not render it (similarity {m.similarity:.2f})."
         severity, score = Severity.MEDIUM, round(m.similarity, 2)
-    return _flag("name_mismatch", severity, message, m.original, m.translation, span, score,
+    return flag("name_mismatch", severity, message, m.original, m.translation, span, score,
                  (f"translation: {m.translation}", f"compared as: {m.lemma}"))  # fmt: skip
 
 

@@ -40,7 +40,7 @@ class DateMention:
 
     text: str
     span: Span  # character offsets in the text searched
-    lang: str  # "ru" or "en"
+    lang: str  # the language whose grammar found it ("ru", "en", "fr", "de", "es")
     year: int | None
     month: int | None
     day: int | None
@@ -110,7 +110,8 @@ def _calendar_day(year: int | None, month: int, day: int) -> bool:
 
 
 def find_dates(text: str, lang: str, context_year: int = 1950) -> list[DateMention]:
-    """All dates in ``text`` (``lang`` "ru" or "en"), in order of position.
+    """All dates in ``text`` (``lang`` a key of ``pipeline.lang.dates.date_languages``: "ru", "en",
+    "fr", "de", "es"), in order of position.
 
     Two-digit years resolve to the year ending in those digits nearest to ``context_year``.
     A day the month lacks (35 March, 31.02) or a month above 12 (28.17.61) is kept with ``valid``
@@ -131,8 +132,8 @@ def find_dates(text: str, lang: str, context_year: int = 1950) -> list[DateMenti
             if precision is Precision.YEAR:
                 month = day = None
             valid = month is None or (1 <= month <= 12 and (day is None or _calendar_day(year, month, day)))
-            # An English bare year is found by the word before it ("in 1958"), which is no part of it.
-            start = m.start("y") if precision is Precision.YEAR and lang == "en" else m.start()
+            # A bare year may be found by the word before it ("in 1958"), which is no part of it.
+            start = m.start("y") if precision is Precision.YEAR else m.start()
             end = m.end()
             while end > start and text[end - 1].isspace():
                 end -= 1

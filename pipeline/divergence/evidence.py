@@ -75,6 +75,11 @@ def _translation_terms(
     return _unconfirmed_number(d, translation, config)
 
 
+def _beside_month(d: Difference) -> bool:
+    """Whether a month name of any language stands right after or before the difference: a day."""
+    return is_month(d.after) or is_month(d.before)
+
+
 def _unconfirmed_number(
     d: Difference, translation: frozenset[str], config: DivergenceConfig
 ) -> list[tuple[float, str]]:
@@ -84,7 +89,7 @@ def _unconfirmed_number(
     t = d.transcript_text
     # One digit is too common to look up, except as a numbered item (``№ 7``: ``No. 7``) or a day
     # (``7 февраля``: ``7 February`` or ``February 7``).
-    distinct = _alnum(d.before) == "№" or is_month(d.after, "ru")
+    distinct = _alnum(d.before) == "№" or _beside_month(d)
     if not translation or sum(c.isdigit() for c in t) < (1 if distinct else 2):
         return []
     if any(_in_translation(x, translation)
@@ -315,7 +320,7 @@ def _token_terms(d: Difference, lex: Lexicon, config: DivergenceConfig) -> list[
     terms: list[tuple[float, str]] = []
     if any(c.isdigit() or c == "№" for e in d.edits for c in e):
         terms.append((config.weight_digits, "a digit or number sign differs"))
-        if _DATE_LIKE.search(t) or _DATE_LIKE.search(o) or is_month(d.after, "ru"):
+        if _DATE_LIKE.search(t) or _DATE_LIKE.search(o) or _beside_month(d):
             terms.append((config.weight_date, "in a date or year"))
     words = t.split(" ") + o.split(" ")
     # A word form in capitals (a heading's ``БЕСЕДЫ``) is no abbreviation; a dictionary abbreviation

@@ -8,8 +8,12 @@
   groups digits, marks decimals, ordinals and scales.
 - ``translit``: Cyrillic in Latin letters: one fixed romanization for lookup keys, and every
   spelling of the ``iuliia`` schemes plus ``data/spanish.yaml`` for matching names.
-- ``lexicon``: the Russian dictionary (pymorphy3): word forms and their readings.
-- ``proper_names``: whether a word is a proper name, for divergence scoring and translation checks.
+- ``lexicon``: the words of each language: Russian's dictionary (pymorphy3), Hunspell's for
+  English, French, German and Spanish.
+- ``proper_names``: whether a Russian word is a proper name, for divergence scoring and translation checks.
+- ``exonyms``: the English names of places and languages named in French, German or Spanish
+  (``Varsovie`` → ``Warsaw``), from the Unicode CLDR through Babel.
+- ``detect``: the language(s) of a text, for ``--lang auto`` and for the checks' grammars.
 
 Data files live in ``data/``, a plain folder found with ``importlib.resources`` beside the modules
 (it needs no ``__init__.py``; ``pyproject.toml`` ships every ``*.yaml`` of the package).
@@ -18,15 +22,16 @@ Adding a language:
 
 1. ``script.py``: its English name (as the archive's ``Original Language`` gives it) in
    ``_LANGUAGE_SCRIPTS``; if it is written in Cyrillic, its Tesseract code in ``_CYRILLIC_OCR_LANGS``.
-2. ``data/months.yaml``: a section under its code with one pattern per month, every grammatical
-   case and the usual abbreviations; and in ``dates.py`` a grammar function in ``_GRAMMARS``, to
-   have its dates found; in ``numbers.py`` its digit grouping, decimal mark, ordinal endings
-   and scale words, to have its numbers compared.
-3. ``packaging/debian-packages.txt``: its Tesseract data, ``tesseract-ocr-<code>`` (``deu``,
-   ``ukr`` …), so that ``--lang <code>`` can read it.
+2. ``detect.py``: its Tesseract code in ``TESSERACT`` (detected, and read by ``--lang auto``) and
+   its two-letter code in ``GRAMMAR_CODES``.
+3. ``data/months.yaml``: a section under its two-letter code with one pattern per month, every
+   grammatical case and the usual abbreviations; and in ``dates.py`` a grammar function in
+   ``_GRAMMARS``, to have its dates found; in ``numbers.py`` its ``Convention`` (digit grouping,
+   decimal mark, number sign, ordinal endings, scale words), to have its numbers compared.
+4. ``lexicon.py``: its Hunspell dictionary in ``HUNSPELL``; and ``packaging/debian-packages.txt``:
+   that dictionary's package and its Tesseract data, ``tesseract-ocr-<code>``.
 
-The dictionary, the proper-name tests and the transliterations are Russian's (pymorphy3 with
-``pymorphy3-dicts-ru``, the Russian schemes of ``iuliia``): an original in another language is
-still compared with its scan, but a Latin-script one gets no dictionary evidence and no translation
-flags (``pipeline.checks``), and another Cyrillic language is judged by the Russian dictionary.
+Names of a Latin-script original are compared with the translation by spelling
+(``pipeline.checks.latin_names``); those of a Russian one through its transliterations (the
+Russian schemes of ``iuliia``), and another Cyrillic language is judged by the Russian dictionary.
 """

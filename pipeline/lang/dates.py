@@ -29,6 +29,12 @@ _NOT_DIGIT_AFTER = r"(?![\d])"
 _RU_DAY = r"(?:[«\"„“”]\s*)?(?P<d>\d{1,2})(?:\s*[»\"“”])?(?:-?(?:го|е|ое))?"
 _RU_YEAR_WORD = r"(?:\s*(?:года|году|год|гг?\.|г\b))"
 _EN_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+_FR_DAY = r"(?P<d>\d{1,2})(?:er|re|e|ème|°)?"
+# A German day is an ordinal: ``5. April``; the point may be left out or the space after it.
+_DE_DAY = r"(?P<d>\d{1,2})(?:\.\s*|\s+)"
+_ES_DAY = r"(?P<d>\d{1,2})(?:\.?º|°)?"
+# Day first, as French and Spanish write it with slashes (in English 4/5/63 is month first).
+_SLASHED = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})/(?P<mn>\d{{1,2}})/{_YEAR}{_NOT_DIGIT_AFTER}"
 
 
 def _russian(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
@@ -54,9 +60,47 @@ def _english(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]
     ]
 
 
+def _french(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
+    return [
+        (rf"{_NOT_DIGIT_BEFORE}{_FR_DAY}\s+{month}\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
+        (numeric, Precision.DAY),
+        (_SLASHED, Precision.DAY),
+        (roman, Precision.DAY),
+        (rf"{_NOT_DIGIT_BEFORE}{_FR_DAY}\s+{month}(?!\w)", Precision.DAY),
+        (rf"(?<!\w){month}\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
+        (rf"(?<!\w)(?:en|depuis|dès|jusqu'en|année)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
+    ]
+
+
+def _german(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
+    return [
+        (rf"{_NOT_DIGIT_BEFORE}{_DE_DAY}{month}\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
+        (numeric, Precision.DAY),
+        (roman, Precision.DAY),
+        (rf"{_NOT_DIGIT_BEFORE}{_DE_DAY}{month}(?!\w)", Precision.DAY),
+        (rf"(?<!\w){month}\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
+        (rf"(?<!\w)(?:im\s+Jahre?|Jahres|seit|bis|von|in|um|ab)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
+    ]
+
+
+def _spanish(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
+    return [
+        (rf"{_NOT_DIGIT_BEFORE}{_ES_DAY}\s+(?:de\s+)?{month}(?:,|\s+del?)?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}",
+         Precision.DAY),
+        (numeric, Precision.DAY),
+        (_SLASHED, Precision.DAY),
+        (roman, Precision.DAY),
+        (rf"{_NOT_DIGIT_BEFORE}{_ES_DAY}\s+de\s+{month}(?!\w)", Precision.DAY),
+        (rf"(?<!\w){month}\s+(?:del?\s+)?{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
+        (rf"(?<!\w)(?:en|desde|hasta|año|del)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
+    ]
+
+
 #: Each language's date patterns, from its month alternation and the two numeric forms that every
 #: language shares (``12.3.61``, ``14.III.61``): most specific first. A new language adds a function.
-_GRAMMARS: dict[str, Callable[[str, str, str], list[tuple[str, Precision]]]] = {"ru": _russian, "en": _english}
+_GRAMMARS: dict[str, Callable[[str, str, str], list[tuple[str, Precision]]]] = {
+    "ru": _russian, "en": _english, "fr": _french, "de": _german, "es": _spanish,
+}
 
 
 def date_languages() -> tuple[str, ...]:

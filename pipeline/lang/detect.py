@@ -55,3 +55,21 @@ def ocr_languages(text: str, second_share: float = 0.2) -> str | None:
     total = sum(letters.values())
     (main, _), *others = letters.most_common()
     return "+".join([main, *(code for code, n in others if n >= second_share * total)])
+
+
+#: The ISO 639-1 code that each language's date and number grammars go by (``pipeline.lang.dates``).
+GRAMMAR_CODES = {"rus": "ru", "eng": "en", "fra": "fr", "deu": "de", "spa": "es"}
+
+
+def grammar_language(text: str, name: str = "") -> str | None:
+    """The grammar code (``ru``, ``fr`` …) of the language ``text`` is written in: the one ``name``
+    gives (the archive's free-text ``Original Language``, ``"French (typed)"``) when it is one of
+    ours, else the detected main language of ``text``; None for a language we have no grammar of."""
+    words = re.findall(r"[^\W\d_]+", name.upper())
+    named = [TESSERACT[w] for w in words if w in TESSERACT]
+    if named:
+        return GRAMMAR_CODES[named[0]]
+    if words:
+        return None
+    found = ocr_languages(text)
+    return GRAMMAR_CODES[found.split("+")[0]] if found else None
