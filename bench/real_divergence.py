@@ -54,7 +54,7 @@ SERIOUS = ("medium", "high")
 #: 7 Dec 2026): page → (what the transcription has, what the page says). An empty transcription
 #: side is text the transcription lacks; a flag whose scan text is part of it points at it.
 NATURAL = {
-    "ehri-en-02": [("amound", "amount")],
+    "ehri-en-02": [("amound", "amount"), ("Lakenback", "Lakenbach")],
     "ehri-en-03": [("", "Eduard Roth, wife and family. Family Balassa. Wilhelm Singer. Alexander Knapp. "
                         "Family Brock. Family Grün. Family Max Weiner. Jakob Singer. Rosa Hauser. Gabor "
                         "Berger. Ernay Berger. Boris Weiner. Helene Morgenstern. Hugo Roth. Josef Friedmann.")],

@@ -348,6 +348,8 @@ class DivergenceConfig:
     weight_habit_against_word: float = -1.1
     #: Only letter case differs.
     weight_case_only: float = -2.5
+    #: Only a digit and the letter typed for it differ, in a number (``I858`` / ``1858``).
+    weight_typed_digit: float = -2.5
     #: Only punctuation or spacing differs (also: an omission or insertion of marks only).
     weight_punctuation_only: float = -2.5
     #: An extra OCR pass reads what the transcription says.
@@ -392,6 +394,9 @@ class DivergenceConfig:
     #: … where the OCR read the words on either side clearly (``confidence_spread`` above the
     #: page's pivot, as for omissions): a word it skips is mostly faint, and so are its neighbours.
     weight_clear_context: float = 2.4
+    #: … or the two words stand on one line with a gap narrower than this share (0–1) of the width
+    #: the transcription's letters would take there: the scan has no room for them.
+    no_room_share: float = 0.5
     #: Every differing letter of the transcription is one the OCR never reads on these pages though
     #: the transcription has it ``blind_letter_min`` times or more (``і``, ``ѣ`` under a modern
     #: model): the OCR's blind spot, no evidence against the transcription.

@@ -16,17 +16,18 @@ from pipeline.align import align
 from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
-from pipeline.divergence.classify import blind_letters
+from pipeline.divergence.classify import _no_room, blind_letters
 from pipeline.divergence.evidence import (
     _in_translation,
     _lemmas,
     _one_letter_from_word,
+    _reads_clearly,
     _repair,
     _without_years,
 )
 from pipeline.lang.lexicon import Lexicon, is_word_form
 from pipeline.lang.translit import transliterate
-from pipeline.model import Flag, Severity
+from pipeline.model import Flag, OcrWord, Severity
 from pipeline.synth import make_document
 from pipeline.transcript import parse_transcript
 
@@ -241,3 +242,46 @@ def read_transcript_text(published: str):
                                                  (0.4, Severity.LOW), (0.1, Severity.INFO)])
 def test_severity_bands(score, expected):
     assert severity(score, CONFIG) == expected
+
+
+@pytest.mark.slow
+def test_a_digit_typed_as_a_letter_is_no_divergence(page_and_transcript):
+    """``l`` for ``1`` and ``O`` for ``0`` in a number are how typewriters without those keys
+    typed them: a transcription that keeps (or normalizes) them says the same as the scan."""
+    page, transcript = page_and_transcript
+    number = next(n for n in _clear_words(page, r"\d{2,}", transcript) if "1" in n or "0" in n)
+    typed = number.replace("1", "l", 1) if "1" in number else number.replace("0", "O", 1)
+    flags = [f for f in _flags(page, transcript, number, typed) if typed in (f.transcript_text or "")]
+    assert len(flags) == 1 and not _serious(flags)
+    assert any("typewriters without the key" in e for e in flags[0].evidence)
+
+
+@pytest.mark.slow
+def test_a_passage_the_transcription_marks_unread_is_no_omission(page_and_transcript):
+    page, transcript = page_and_transcript
+    word = _clear_words(page, r"[а-я]{6,}", transcript)[0]
+    flags = [f for f in _flags(page, transcript, word, "???") if f.kind == "omission" and word in f.scan_text]
+    assert len(flags) == 1 and not _serious(flags)
+    assert any("marks the passage as unread" in e for e in flags[0].evidence)
+    # The same word simply left out is an omission.
+    assert _serious([f for f in _flags(page, transcript, f" {word}", "") if f.kind == "omission"])
+
+
+def _word(text: str, x0: int, x1: int, line: int = 1) -> OcrWord:
+    return OcrWord(text, (x0, 100, x1, 130), 40.0, 1, 1, line, 1)
+
+
+def test_no_room_between_two_words_a_space_apart():
+    # Letters 20 px wide; a normal space between the words, or a gap for 8 letters.
+    left, right = _word("recevoir", 0, 160), _word("et", 180, 220)
+    assert _no_room(left, right, 6, CONFIG)
+    assert not _no_room(left, _word("et", 160 + 8 * 20, 200 + 8 * 20), 6, CONFIG)
+    # Two lines: the word may end the one or begin the other.
+    assert not _no_room(left, _word("et", 180, 220, line=2), 6, CONFIG)
+
+
+def test_a_capitalised_word_read_surely_is_a_clear_word_though_no_dictionary_has_it():
+    eng = Lexicon(("eng",))
+    assert _reads_clearly("Lathrop,", 97, {}, 75, eng, CONFIG)
+    assert not _reads_clearly("Lathrop,", 80, {}, 75, eng, CONFIG)  # not sure enough for a name
+    assert not _reads_clearly("tne", 97, {}, 75, eng, CONFIG)

@@ -35,6 +35,7 @@ message is built from the strongest ones.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,12 +63,13 @@ from pipeline.divergence.evidence import (
     _show,
     _token_terms,
     _translation_terms,
+    _typed_digit_term,
     _unconfirmed_number,
     _year_terms,
     document_years,
 )
 from pipeline.lang.lexicon import Lexicon
-from pipeline.model import Flag, Severity
+from pipeline.model import Flag, OcrWord, Severity
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,17 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
             if flags[k].score < config.high_score and confirmed.keys() & set(differences[k].edits):
                 flags[k] = _divergence(differences[k], habits, doc, config)
     undo = _habit_undo(habits, config)
+    # A passage the transcriber marked as unread (``~~~``) stands at the place of the OCR's words, or
+    # right beside them when the alignment puts the mark and the words apart.
+    unread = [_marks_unread(d.transcript_text) for d in differences]
     for k, (t_words, o_words) in enumerate(words_in):
         pivot = min(config.confidence_pivot,
                     alignment.page_confidence.get(differences[k].page or 0, config.confidence_pivot))
         if t_words and not o_words:
             flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, config)
         elif o_words and not t_words:
-            flags[k] = _omission(differences[k], markup, added, undo, pivot, lex, config)
+            marked = any(unread[max(0, k - 1):k + 2])
+            flags[k] = _omission(differences[k], markup, added, undo, pivot, marked, lex, config)
     flags_list = [flags[k] for k in range(len(differences))]
     folded = alignment.transcript.counts["yo"] + alignment.ocr.counts["yo"]
     if folded:
@@ -177,6 +183,11 @@ def severity(score: float, config: DivergenceConfig) -> Severity:
 
 def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: DivergenceConfig) -> Flag:
     t = d.transcript_text
+    typed = _typed_digit_term(t, d.ocr_text, d.edits, config)
+    if typed is not None:
+        ev = _Evidence((typed,), config.weight_prior)
+        return _flag("transcription_divergence", d, ev, config,
+                     f"The scan reads `{d.ocr_text}` ({typed[1]}); the transcription has `{t}`.", d.ocr_text)
     own = Counter(d.edits)
     habitual = {e for e in own if habits[e] - own[e] >= config.habit_min_count}
     # A letter or digit read as a mark (a blot, a broken glyph) says nothing about the page's text:
@@ -244,9 +255,10 @@ def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: Di
 
 def _omission(
     d: Difference, markup_texts: Sequence[str], added: Sequence[str], undo: dict[str, str], pivot: float,
-    lex: Lexicon, config: DivergenceConfig,
+    marked_unread: bool, lex: Lexicon, config: DivergenceConfig,
 ) -> Flag:
-    """``pivot``: the confidence from which an OCR word reads clearly on this page."""
+    """``pivot``: the confidence from which an OCR word reads clearly on this page; ``marked_unread``:
+    the transcription marks a passage it could not read there."""
     o = d.ocr_text
     tokens = [w for w in d.words if _alnum(w.word.text)]
     # Over several words the typical confidence counts, not one smudged word's.
@@ -272,6 +284,8 @@ def _omission(
     # What follows can only lower the score: look only when there is something to lower.
     if _Evidence(tuple(terms), config.weight_prior).score < config.low_score:
         pass
+    elif marked_unread:
+        terms.append((config.weight_markup_text, "the transcription marks the passage as unread there"))
     elif _matches_any(o, markup_texts, config.same_text_min):
         terms.append((config.weight_markup_text, "it is text the transcription gives as markup (handwriting, stamp)"))
     elif _matches_any(o, added, config.same_text_min, moved=True):
@@ -279,6 +293,17 @@ def _omission(
     ev = _Evidence(tuple(terms), config.weight_prior)
     message = f"The scan shows `{_clip(o)}` ({', '.join(ev.strongest(2))}); the transcription lacks it."
     return _flag("omission", d, ev, config, message, o)
+
+
+#: What transcribers write for a passage they could not read: ``~~~``, ``___``, ``???``, ``…``,
+#: ``[...]``, ``[?]``.
+_UNREAD_MARK = re.compile(r"[~_?]{2,}|…|\.{3,}|\[\s*(?:\.{3}|…|\?+)\s*\]")
+
+
+def _marks_unread(text: str) -> bool:
+    """Whether ``text`` is nothing but the marks of passages the transcriber could not read."""
+    tokens = text.split()
+    return bool(tokens) and all(_UNREAD_MARK.fullmatch(t.strip(",;:")) for t in tokens)
 
 
 def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], pivot: float,
@@ -314,7 +339,8 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
 def _clear_context_terms(d: Difference, pivot: float, config: DivergenceConfig) -> list[tuple[float, str]]:
     """Words only the transcription has, where the OCR read the words on either side clearly (by
     the standard of the page: ``config.confidence_spread`` above ``pivot``) and nothing between: a
-    word the OCR skips is mostly faint or smudged, and so are its neighbours."""
+    word the OCR skips is mostly faint or smudged, and so are its neighbours. Or where, whatever the
+    confidences, the two words stand so close on the scan that the words cannot stand between."""
     words = [w.word for w in d.context if _alnum(w.word.text)]
     if len(words) < 2 or not any(c.isalpha() for c in d.transcript_text):
         return []
@@ -325,10 +351,26 @@ def _clear_context_terms(d: Difference, pivot: float, config: DivergenceConfig) 
                for w, t in ((words[0], d.before), (words[-1], d.after))):
         return []
     lowest = min(w.confidence for w in words)
-    if lowest < pivot + config.confidence_spread:
-        return []
-    return [(config.weight_clear_context, f"the OCR read the words on either side clearly (confidence "
-                                          f"{lowest:.0f} at least) and nothing between")]
+    if lowest >= pivot + config.confidence_spread:
+        return [(config.weight_clear_context, f"the OCR read the words on either side clearly (confidence "
+                                              f"{lowest:.0f} at least) and nothing between")]
+    if _no_room(words[0], words[-1], len(_alnum(d.transcript_text)), config):
+        return [(config.weight_clear_context, "the words on either side stand a space apart on the scan: "
+                                              "there is no room for it")]
+    return []
+
+
+def _no_room(left: OcrWord, right: OcrWord, letters: int, config: DivergenceConfig) -> bool:
+    """Whether two words of one line stand too close for ``letters`` letters between them: their gap
+    (pixels) is under ``no_room_share`` of the width those letters take at the two words' own
+    letter width (box width per character)."""
+    if (left.block, left.paragraph, left.line) != (right.block, right.paragraph, right.line):
+        return False
+    gap = right.bbox[0] - left.bbox[2]
+    widths = [(w.bbox[2] - w.bbox[0]) / len(w.text) for w in (left, right) if len(w.text) >= 2]
+    if gap < 0 or not widths:
+        return False
+    return gap < config.no_room_share * letters * min(widths)
 
 
 def _flag(kind: str, d: Difference, ev: _Evidence, config: DivergenceConfig, message: str, scan: str) -> Flag:

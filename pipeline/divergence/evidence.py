@@ -29,6 +29,25 @@ _DATE_LIKE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}")
 _NOT_ALNUM = re.compile(r"[^\w№]|_")
 
 
+#: A digit and the letter a typewriter without its key typed for it (one as ``l`` or ``I``, zero as
+#: ``O``): in a number they are one character, transcribed either way.
+_TYPED_DIGITS = frozenset(map(frozenset, (("1", "l"), ("1", "I"), ("0", "O"), ("0", "o"))))
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _typed_digit_term(t: str, o: str, edits: Sequence[Edit], config: DivergenceConfig) -> tuple[float, str] | None:
+    """The evidence that two readings of a number differ only by digits typed as letters
+    (``I858`` / ``1858``): they say the same, whatever else (the translation) has it; None otherwise."""
+    if not edits or not all(frozenset(e) in _TYPED_DIGITS for e in edits) or not (_has_digit(t) and _has_digit(o)):
+        return None
+    a, b = edits[0]
+    return (config.weight_typed_digit, f"`{a}` and `{b}` in a number: typewriters without the key typed "
+                                       "one as `l` or `I` and zero as `O`, and editors write either")
+
+
 def _shape_terms(
     t: str, o: str, unexplained: set[Edit], n_edits: int, config: DivergenceConfig
 ) -> list[tuple[float, str]]:
@@ -182,7 +201,16 @@ def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: fl
         return _is_word_undoing(words[0], undo, lex) or _one_letter_from_word(words[0].lower(), lex)
     if confidence < pivot or len(key) < (3 if confidence >= config.confidence_pivot else 5):
         return False
-    return key.isdigit() or (bool(words) and all(_is_word_undoing(w, undo, lex) for w in words))
+    # A name is no word of the dictionary: read as one (capitalised, the rest lower case) with the
+    # confidence of the page's clear words, it is a word the scan shows.
+    sure = confidence >= pivot + config.confidence_spread
+    return key.isdigit() or (bool(words) and all(_is_word_undoing(w, undo, lex) or (sure and _name_shaped(w))
+                                                 for w in words))
+
+
+def _name_shaped(word: str) -> bool:
+    """Capitalised, four letters or more, the rest lower case (``Lathrop``, not ``SUP`` or ``tne``)."""
+    return len(word) >= 4 and word[0].isupper() and word[1:].islower()
 
 
 def _is_word_undoing(word: str, undo: dict[str, str], lex: Lexicon) -> bool:
@@ -327,7 +355,9 @@ def _token_terms(d: Difference, lex: Lexicon, config: DivergenceConfig) -> list[
     # (``СССР``) is a name below.
     if any(_is_code(w) and not lex.knows(w) for w in words):
         terms.append((config.weight_name, "an abbreviation or reference code"))
-    elif any(is_name_or_abbreviation(w) for w in _CYRILLIC_WORD.findall(t + " " + o)):
+    elif any(is_name_or_abbreviation(w) for w in _CYRILLIC_WORD.findall(t + " " + o)) or any(
+            _name_shaped(w) and not _CYRILLIC_WORD.fullmatch(w) and lex.knows(w) is False for w in _WORD.findall(t)):
+        # Russian names by the dictionary's readings; in other languages a capitalised word it lacks.
         terms.append((config.weight_name, "a proper name"))
     return terms
 
