@@ -138,3 +138,28 @@ def test_number_forms(lang: str, text: str, value: float) -> None:
 def test_spanish_sea_is_no_month() -> None:
     # ``mar`` is Spanish for "sea": only with its full stop is it March.
     assert find_dates("el 5 mar Caribe", "es") == [] and find_dates("el 5 de mar. de 1963", "es")
+
+
+@pytest.mark.parametrize("lang", sorted(ORIGINALS))
+def test_a_name_after_an_initial_is_a_name_though_it_is_also_a_word(lang: str) -> None:
+    # Vogel (bird), Moreno (dark), Martin (a bird in French): after an initial they are people, and
+    # the translation naming another person there is flagged.
+    word = {"fr": "Martin", "de": "Vogel", "es": "Moreno"}[lang]
+    original = ORIGINALS[lang].replace("Dumoulin", f"D. {word}")
+    translation = ENGLISH.replace("Mr. Dumoulin", "Mr. D. Delacroix")
+    assert ("name_mismatch", word, "Delacroix") in _flags(lang, original, translation)
+    assert _flags(lang, original, translation.replace("Delacroix", word)) == []
+
+
+@pytest.mark.parametrize(("lang", "place", "english"),
+                         [("fr", "Genève", "Geneva"), ("de", "Rom", "Rome"),
+                          ("fr", "Tchécoslovaquie", "Czechoslovakia"), ("es", "Checoslovaquia", "Czechoslovakia")])
+def test_places_english_has_its_own_name_for_are_no_mismatch(lang: str, place: str, english: str) -> None:
+    original = ORIGINALS[lang].replace({"fr": "Varsovie", "de": "Warschau", "es": "Varsovia"}[lang], place)
+    assert _flags(lang, original, ENGLISH.replace("Warsaw", english)) == []
+
+
+def test_an_english_date_with_a_day_above_twelve_is_read_day_first() -> None:
+    [date] = find_dates("Lisbon, 25/3/54", "en")
+    assert date.key == (1954, 3, 25)
+    assert find_dates("Lisbon, 4/5/54", "en") == []  # month first or day first: not said

@@ -7,14 +7,17 @@ a name of the original either has its spelling in the translation, or the two di
 spelling is a misspelling on one side (``Lefèvre`` / ``Lefebre``), and a name that nothing renders
 beside an English name that renders nothing is another name (the translation names another person).
 
-A name of the original is a capitalised word whose lower-case form is no word of the language
-(Hunspell knows ``Dupont`` only capitalised); German capitalises every noun, so there a word the
-dictionary knows is taken for a name only when English knows it as one (``Müller``, ``Wagner``).
+A name of the original is a capitalised word after an initial or a title (``E. Vogel``, ``señor
+Moreno``), or one whose lower-case form is no word of the language (Hunspell knows ``Dupont`` only
+capitalised); German capitalises every noun, so there a word the dictionary knows is taken for a
+name only when English knows it as one (``Müller``, ``Wagner``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.checks.compare import Side, flag, neighbourhood
 from pipeline.checks.names import common_english, latin_words
 from pipeline.config import ChecksConfig
-from pipeline.lang.exonyms import renders_place
+from pipeline.lang.exonyms import english_place_names, renders_place
 from pipeline.lang.lexicon import Lexicon
 from pipeline.lang.months import is_month
 from pipeline.lang.translit import latin_key
@@ -42,9 +45,22 @@ def english_proper_names(path: str) -> frozenset[str]:
     return frozenset(latin_key(w) for w in Path(path).read_text("utf-8", "replace").split() if w[:1].isupper())
 
 
-def _is_original_name(word: str, lang: str, lexicon: Lexicon, config: ChecksConfig) -> bool:
+#: An initial or a title right before a capitalised word makes it a person's name in any of these
+#: languages, even one that is also a word (``E. Vogel``, ``señor Moreno``, ``M. Lacroix``).
+_TITLED = re.compile(r"(?:(?<![\w.])[A-ZÀ-Ý]\.\s*|(?<!\w)(?:M|MM|Mme|Mlle|Me|Herr|Herrn|Frau|Dr|Prof|Sr|Sra|Srta|"
+                     r"señor|señora|señorita|don|doña|monsieur|madame|Mr|Mrs|Ms)\.?\s+)$")
+
+
+def _is_original_name(word: str, before: str, after: str, lang: str, lexicon: Lexicon,
+                      config: ChecksConfig) -> bool:
+    """``before``: the text before the word; ``after``: the character after it (a short word with a
+    full stop is an abbreviation, ``Betr.``, ``Sr.``, translated rather than spelt)."""
     if len(word) < 3 or not word[0].isupper() or (word.isupper() and len(word) <= 5) or is_month(word, lang):
         return False
+    if after == "." and len(word) <= 4:
+        return False
+    if _TITLED.search(before[-12:]):
+        return True
     if lexicon.knows(word.lower()) is not False:
         return False
     if lang in _CAPITALISED_NOUNS and lexicon.knows(word):
@@ -74,51 +90,91 @@ def _outside(spans: Sequence[Span], offset: int):
     return lambda at: not any(a <= at + offset < b for a, b in spans)
 
 
+@dataclass(frozen=True)
+class _Name:
+    """A name on one side of a bead: its text, where it starts in the side's text, and the initial
+    or title before it (``D.``, ``señor``; "" if none), by which two renderings of one person pair."""
+
+    text: str
+    at: int
+    title: str
+
+    @classmethod
+    def found(cls, match: re.Match[str], text: str) -> _Name:
+        title = _TITLED.search(text[max(0, match.start() - 12):match.start()])
+        return cls(match.group(0), match.start(), title.group(0).strip() if title else "")
+
+
+def _pair_leftovers(unrendered: Sequence[_Name], english: Sequence[_Name], o_len: int, t_len: int):
+    """Pairs of an original name and an English one that render nothing: the same initial first
+    (``D. Lacroix`` / ``D. Girard``), then the nearest place in the bead, each name used once."""
+    options = sorted(((o.title == e.title != "", -abs(o.at / max(o_len, 1) - e.at / max(t_len, 1))), k, j)
+                     for k, o in enumerate(unrendered) for j, e in enumerate(english))
+    used_o, used_e, out = set(), set(), []
+    for _, k, j in reversed(options):
+        if k not in used_o and j not in used_e:
+            used_o.add(k)
+            used_e.add(j)
+            out.append((unrendered[k], english[j]))
+    return sorted(out, key=lambda pair: pair[0].at)
+
+
 def latin_name_flags(pairs: Sequence[tuple[Side, Side]], lang: str, config: ChecksConfig) -> list[Flag]:
     """``name_mismatch`` for an original in ``lang`` (``fr``, ``de``, ``es``, ``en``) and its English.
 
     Each name of the original is compared with the English names of its bead. It is rendered at
     similarity ``name_accept`` or more (here or in the neighbouring beads); between ``name_min``
-    and that it is a misspelling (medium); a name that renders nothing is reported beside an
-    English name of its bead that no name of the original renders either (medium).
+    and that it is a misspelling (medium), unless both spellings are names their dictionaries know
+    (``Genève``, ``Geneva``: English's own name for it); a name that renders nothing is reported
+    beside an English name of its bead, not a place's, that no name of the original renders either
+    (medium).
     """
     lexicon = Lexicon((_TESSERACT[lang],), config.hunspell_dir)
     common = common_english(config.english_words)
+    proper_english, places = english_proper_names(config.english_words), english_place_names(lang)
     flags = []
     for i, (orig, trans) in enumerate(pairs):
         if not trans.text:
             continue
         t_free = _outside([d.span for d in trans.dates], trans.offset)
         o_free = _outside([d.span for d in orig.dates], orig.offset)
-        english = [m.group(0) for m in latin_words(trans.text)
+        english = [_Name.found(m, trans.text) for m in latin_words(trans.text)
                    if t_free(m.start()) and _is_english_name(m.group(0), common)]
-        names = [(m.group(0), m.start()) for m in latin_words(orig.text)
-                 if o_free(m.start()) and _is_original_name(m.group(0), lang, lexicon, config)]  # fmt: skip
+        names = [_Name.found(m, orig.text) for m in latin_words(orig.text) if o_free(m.start())
+                 and _is_original_name(m.group(0), orig.text[:m.start()], orig.text[m.end():m.end() + 1],
+                                       lang, lexicon, config)]  # fmt: skip
         if not english or not names:
             continue
         around = neighbourhood(pairs, i, config.neighbour_beads)
         nearby_english = [m.group(0) for _, side in around for m in latin_words(side.text)]
         unrendered, rendered = [], set()
-        for word, at in names:
-            score, best = max((similarity(word, e, lang), e) for e in english)
-            span = (orig.offset + at, orig.offset + at + len(word))
+        for name in names:
+            score, best = max((similarity(name.text, e.text, lang), e.text) for e in english)
+            span = (orig.offset + name.at, orig.offset + name.at + len(name.text))
             if score >= config.name_accept:
                 rendered.add(best)
-            elif any(similarity(word, e, lang) >= config.name_accept for e in nearby_english):
+            elif any(similarity(name.text, e, lang) >= config.name_accept for e in nearby_english):
                 continue
             elif score >= config.name_min:
                 rendered.add(best)
-                flags.append(flag("name_mismatch", Severity.MEDIUM,
-                                  f"The transcription has {word} where the translation has {best}, which "
-                                  f"does not spell it (similarity {score:.2f}).",
-                                  word, best, span, round(score, 2), (f"translation: {best}",)))  # fmt: skip
+                # Both names of their languages: English's own for the place (Genève, Geneva).
+                if not (lexicon.knows(name.text) and latin_key(best) in proper_english):
+                    flags.append(flag("name_mismatch", Severity.MEDIUM,
+                                      f"The transcription has {name.text} where the translation has {best}, "
+                                      f"which does not spell it (similarity {score:.2f}).",
+                                      name.text, best, span, round(score, 2), (f"translation: {best}",)))  # fmt: skip
             else:
-                unrendered.append((word, span))
+                unrendered.append(name)
+        # The alignment may have put the original's name for it one bead off.
         neighbours = [m.group(0) for o_side, _ in around if o_side is not orig for m in latin_words(o_side.text)]
-        others = [e for e in dict.fromkeys(english) if e not in rendered
-                  and not any(similarity(w, e, lang) >= config.name_min for w in neighbours)]  # fmt: skip
-        for (word, span), e in zip(unrendered, others, strict=False):
+        # An English name of a place (Czechoslovakia) renders the original's own name for it, which
+        # may look nothing like it.
+        others = [e for e in english if e.text not in rendered and latin_key(e.text) not in places
+                  and not any(similarity(w, e.text, lang) >= config.name_accept for w in neighbours)]  # fmt: skip
+        for name, e in _pair_leftovers(unrendered, others, len(orig.text), len(trans.text)):
+            span = (orig.offset + name.at, orig.offset + name.at + len(name.text))
             flags.append(flag("name_mismatch", Severity.MEDIUM,
-                              f"The transcription names {word} where the translation names {e}; neither "
-                              "spelling renders the other.", word, e, span, 0.5, (f"translation: {e}",)))  # fmt: skip
+                              f"The transcription names {name.text} where the translation names {e.text}; "
+                              "neither spelling renders the other.", name.text, e.text, span, 0.5,
+                              (f"translation: {e.text}",)))  # fmt: skip
     return flags

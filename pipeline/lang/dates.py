@@ -52,6 +52,8 @@ def _english(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]
         (rf"\b{month}\s+{_EN_DAY},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
         (rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month},?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
         (numeric, Precision.DAY),
+        # 25/3/54 is day first whoever wrote it: no month has a 25th number.
+        (rf"{_NOT_DIGIT_BEFORE}(?P<d>1[3-9]|2\d|3[01])/(?P<mn>\d{{1,2}})/{_YEAR}{_NOT_DIGIT_AFTER}", Precision.DAY),
         (roman, Precision.DAY),
         (rf"\b{month}\s+{_EN_DAY}{_NOT_DIGIT_AFTER}(?![,.]?\s*\d)", Precision.DAY),
         (rf"{_NOT_DIGIT_BEFORE}{_EN_DAY}\s+(?:of\s+)?{month}\b", Precision.DAY),
