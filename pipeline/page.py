@@ -31,19 +31,23 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     """
     prepare_page_reading()
     page = ingest.load_page(source, index, config.ingest)
-    # The preview is encoded beside the reading (about 0.2 s an A4 page): Pillow's encoder,
-    # OpenCV and Tesseract all run outside the GIL, so a one-page run uses the second core.
+    # The preview is encoded, and the elements read, beside the page's reading (about 0.2 s each
+    # an A4 page): Pillow's encoder, OpenCV and Tesseract all run outside the GIL, so a one-page
+    # run uses the second core.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-preview",
                             initializer=leave_stop_signals_to_the_main_thread) as pool:
         preview = pool.submit(encode_pixels, page.pixels, config.report)
         try:
-            regions = tuple(layout.detect_regions(page, config.layout, config.ocr))
+            found = layout.detect_regions(page, replace(config.layout, read_elements=False), config.ocr)
+            texts = (pool.submit(layout.read_regions, page, found, config.layout, config.ocr)
+                     if config.layout.read_elements else None)
             orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s,
                              engine=config.ocr.engine)
             # Ink is taken out only where the layout stage saw writing: ink it was unsure of, or
             # called type whatever its colour, stays for Tesseract.
-            pre = preprocess.preprocess(page, config.preprocess, orient, [r.bbox for r in regions])
+            pre = preprocess.preprocess(page, config.preprocess, orient, [r.bbox for r in found])
             ocr_page = ocr.recognize(page, pre, config.ocr)
+            regions = tuple(texts.result() if texts else found)
         except TesseractFailedError as err:
             engine, version = ocr.engine_id(config.ocr.engine)
             failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message, engine, version,

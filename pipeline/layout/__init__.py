@@ -2,5 +2,6 @@
 transcription's markup is ``pipeline.markup``)."""
 
 from pipeline.layout.detect import detect_regions
+from pipeline.layout.read import read_regions
 
-__all__ = ["detect_regions"]
+__all__ = ["detect_regions", "read_regions"]
