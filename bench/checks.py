@@ -15,7 +15,7 @@ transcription alone. We report:
 A flag points at an error when it quotes the error's text (a word or number in common with the error's
 transcript or translation text) and the quoted text lies in the error's line.
 
-Usage: ``.venv/bin/python -m bench.checks --docs 20 --work /tmp/scanproof-bench-checks``
+Usage: ``.venv/bin/python -m bench.checks --docs 20 [--lang fra] --work /tmp/scanproof-bench-checks``
 (documents are generated once into ``--work`` and reused by later runs).
 """
 
@@ -51,14 +51,14 @@ def points_at(flag: Flag, error: dict) -> bool:
     return False
 
 
-def generate(work: Path, seed: int, plant: int, plant_translation: int, pages: int = 1) -> Path:
+def generate(work: Path, seed: int, plant: int, plant_translation: int, pages: int = 1, lang: str = "rus") -> Path:
     """The document for ``seed`` in ``work`` (made now if it is not there yet); returns its folder."""
     from pipeline.synth import make_document
 
-    suffix = f"-pages{pages}" if pages != 1 else ""
+    suffix = (f"-pages{pages}" if pages != 1 else "") + (f"-{lang}" if lang != "rus" else "")
     folder = work / f"seed-{seed:03d}-p{plant}-t{plant_translation}{suffix}"
     if not (folder / "answer-key.json").exists():
-        make_document(folder, seed=seed, pages=pages, plant=plant, plant_translation=plant_translation)
+        make_document(folder, seed=seed, lang=lang, pages=pages, plant=plant, plant_translation=plant_translation)
     return folder
 
 
@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--plant", type=int, default=8, help="errors planted in the original")
     parser.add_argument("--plant-translation", type=int, default=3)
     parser.add_argument("--pages", type=int, default=1, help="pages a document has (about)")
+    parser.add_argument("--lang", default="rus", help="language of the originals (scanproof synth --lang)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/scanproof-bench-checks"))
     parser.add_argument("--show", action="store_true", help="print missed errors and false flags")
     args = parser.parse_args()
@@ -78,7 +79,7 @@ def main() -> None:
     false_per_doc, low_per_doc, parse_s, check_s = [], [], [], []
     config = ChecksConfig()
     for seed in range(args.first_seed, args.first_seed + args.docs):
-        folder = generate(args.work, seed, args.plant, args.plant_translation, args.pages)
+        folder = generate(args.work, seed, args.plant, args.plant_translation, args.pages, args.lang)
         errors = json.loads((folder / "answer-key.json").read_text("utf-8"))["errors"]
         t0 = time.perf_counter()
         transcript = read_transcript(folder / "transcript.md")
@@ -104,7 +105,7 @@ def main() -> None:
                 print(f"seed {seed}: false {f.severity} {f.kind}: {f.message}")
 
     total_found, total_planted = sum(found.values()), sum(planted.values())
-    print(f"documents: {args.docs} (seeds {args.first_seed}–{args.first_seed + args.docs - 1}), "
+    print(f"documents: {args.docs} in {args.lang} (seeds {args.first_seed}–{args.first_seed + args.docs - 1}), "
           f"pages={args.pages}, plant={args.plant}, plant_translation={args.plant_translation}")
     for kind in TARGET_KINDS:
         print(f"  {kind}: {found[kind]}/{planted[kind]}")

@@ -10,7 +10,9 @@
 
 Run from the repository: ``.venv/bin/python -m bench.divergence [--docs 20] [--levels archival poor]``;
 ``--first-seed 100`` scores another seed range (tune on one, hold out another), ``--show`` lists every
-missed error with the flags at its place and every false alarm.
+missed error with the flags at its place and every false alarm. ``--lang fra`` (``eng``, ``deu``,
+``spa``; default ``rus``) makes the documents in that language and reads them with its Tesseract
+model and dictionary.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from pipeline import ingest, ocr, preprocess
 from pipeline.align import align, normalize
 from pipeline.config import Config
 from pipeline.divergence import find_divergences
+from pipeline.lang.lexicon import Lexicon
 from pipeline.model import Flag, OcrPage, Severity, Transcript
 from pipeline.synth import make_document
-from pipeline.synth.corpus import sentence
+from pipeline.synth.corpus import LANGUAGES, corpus
 from pipeline.synth.noise import ocr_noise
 from pipeline.transcript import parse_transcript, read_transcript
 
@@ -50,13 +53,19 @@ SCAN_KINDS = {"digit_confusion", "letter_confusion", "dropped_word", "doubled_wo
 # --- part 1: recall and false alarms ------------------------------------------------------------
 
 
-def ocr_document(folder: Path, seed: int, level: str, plant: int) -> Path:
-    """Make one synthetic document and OCR its pages (once); returns the folder."""
+def _config(lang: str) -> Config:
+    """The default settings, reading in ``lang``."""
+    config = Config()
+    return replace(config, ocr=replace(config.ocr, lang=lang))
+
+
+def ocr_document(folder: Path, seed: int, level: str, plant: int, lang: str = "rus") -> Path:
+    """Make one synthetic document in ``lang`` and OCR its pages in it (once); returns the folder."""
     done = folder / "ocr.pkl"
     if done.exists():
         return folder
-    doc = make_document(folder, seed=seed, level=level, pages=1, plant=plant)
-    config = Config()
+    doc = make_document(folder, seed=seed, lang=lang, level=level, pages=1, plant=plant)
+    config = _config(lang)
     pages = []
     for n, source in enumerate(ingest.discover_pages([p.image for p in doc.pages]), start=1):
         page = ingest.load_page(source, n, config.ingest)
@@ -106,14 +115,15 @@ def _describe(flag: Flag) -> str:
             f"[{'; '.join(flag.evidence)}]")
 
 
-def score_document(folder: Path) -> dict:
-    """Recall and false alarms on one document; ``misses`` describes each missed error with the flags
-    (any severity) at its place, ``false`` each false medium/high flag."""
+def score_document(folder: Path, lang: str = "rus") -> dict:
+    """Recall and false alarms on one document in ``lang``; ``misses`` describes each missed error with
+    the flags (any severity) at its place, ``false`` each false medium/high flag."""
     pages: list[OcrPage] = pickle.loads((folder / "ocr.pkl").read_bytes())
     transcript = read_transcript(folder / "transcript.md")
     key = json.loads((folder / "answer-key.json").read_text(encoding="utf-8"))
-    config = Config()
-    every = find_divergences(align(pages, transcript, config.align), config.divergence)
+    config = _config(lang)
+    lexicon = Lexicon.for_ocr(lang, config.divergence.hunspell_dir)
+    every = find_divergences(align(pages, transcript, config.align), config.divergence, lexicon)
     flags = [f for f in every if f.severity in (Severity.HIGH, Severity.MEDIUM)]
     errors = [e for e in key["errors"] if e["section"] == "original" and e["kind"] in SCAN_KINDS]
     # A flag on a planted error of another kind (a handwritten note left out, which the layout
@@ -147,14 +157,20 @@ def score_document(folder: Path) -> dict:
             "pages": len(pages), "missed": missed, "misses": misses}
 
 
-def recall_part(work: Path, levels: list[str], seeds: range, plant: int, jobs: int, show: bool) -> dict:
+def level_dir(work: Path, level: str, lang: str) -> Path:
+    """Where the documents of ``level`` in ``lang`` are kept (Russian's where they always were)."""
+    return work / level if lang == "rus" else work / lang / level
+
+
+def recall_part(work: Path, levels: list[str], seeds: range, plant: int, jobs: int, show: bool,
+                lang: str = "rus") -> dict:
     out = {}
     docs = len(seeds)
     with ProcessPoolExecutor(jobs) as pool:
         for level in levels:
-            folders = [work / level / f"seed-{s}" for s in seeds]
-            list(pool.map(ocr_document, folders, seeds, [level] * docs, [plant] * docs))
-            results = [score_document(f) for f in folders]
+            folders = [level_dir(work, level, lang) / f"seed-{s}" for s in seeds]
+            list(pool.map(ocr_document, folders, seeds, [level] * docs, [plant] * docs, [lang] * docs))
+            results = [score_document(f, lang) for f in folders]
             planted = sum(r["planted"] for r in results)
             found = sum(r["found"] for r in results)
             false = sum(len(r["false"]) for r in results)
@@ -178,7 +194,7 @@ def recall_part(work: Path, levels: list[str], seeds: range, plant: int, jobs: i
 # --- part 2: speed on long documents ------------------------------------------------------------
 
 
-def long_document(folders: list[Path], n_pages: int) -> tuple[list[OcrPage], Transcript]:
+def long_document(folders: list[Path], n_pages: int, language: str = "Russian") -> tuple[list[OcrPage], Transcript]:
     """``n_pages`` OCR'd pages (cycling through ``folders``) and the concatenated transcription."""
     pages, originals = [], []
     for k in range(n_pages):
@@ -187,17 +203,18 @@ def long_document(folders: list[Path], n_pages: int) -> tuple[list[OcrPage], Tra
         pages.append(replace(page, index=k + 1))
         originals.append(read_transcript(folder / "transcript.md").original)
     text = "\n\n".join(originals)
-    return pages, parse_transcript(f"**Original Language:**\n\nRussian\n\n**Contents:**\n\n{text}\n", "long")
+    return pages, parse_transcript(f"**Original Language:**\n\n{language}\n\n**Contents:**\n\n{text}\n", "long")
 
 
-def speed_part(work: Path, level: str) -> dict:
-    folders = sorted((work / level).glob("seed-*"))
-    config = Config()
+def speed_part(work: Path, level: str, lang: str = "rus") -> dict:
+    folders = sorted(level_dir(work, level, lang).glob("seed-*"))
+    config = _config(lang)
+    lexicon = Lexicon.for_ocr(lang, config.divergence.hunspell_dir)
     out = {}
     for n in (1, 10, 100):
-        pages, transcript = long_document(folders, n)
+        pages, transcript = long_document(folders, n, corpus(lang).language)
         t0 = time.perf_counter()
-        flags = find_divergences(align(pages, transcript, config.align), config.divergence)
+        flags = find_divergences(align(pages, transcript, config.align), config.divergence, lexicon)
         out[f"{n} pages"] = {"seconds": round(time.perf_counter() - t0, 3), "flags": len(flags),
                              "transcript_chars": len(transcript.original)}
     return out
@@ -210,7 +227,7 @@ def prose(rng: np.random.Generator, n_chars: int) -> str:
     """Russian official prose from the synthetic corpus, about ``n_chars`` long, in lines of ~60."""
     words: list[str] = []
     while sum(len(w) + 1 for w in words) < n_chars:
-        words += sentence(rng, int(rng.integers(1950, 1980))).ru.split()
+        words += corpus("rus").sentence(rng, int(rng.integers(1950, 1980))).orig.split()
     lines, line = [], []
     for w in words:
         line.append(w)
@@ -294,14 +311,16 @@ def main() -> None:
     parser.add_argument("--show", action="store_true",
                         help="list every missed error (with the flags at its place) and every false alarm")
     parser.add_argument("--skip", nargs="*", default=[], choices=["recall", "speed", "cer"])
+    parser.add_argument("--lang", default="rus", choices=LANGUAGES,
+                        help="language of the documents of parts 1 and 2, and of their OCR (default rus)")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     result: dict = {}
     if "recall" not in args.skip:
         result["recall"] = recall_part(args.work, args.levels, range(args.first_seed, args.first_seed + args.docs),
-                                       args.plant, args.jobs, args.show)
+                                       args.plant, args.jobs, args.show, args.lang)
     if "speed" not in args.skip:
-        result["speed"] = speed_part(args.work, args.levels[0])
+        result["speed"] = speed_part(args.work, args.levels[0], args.lang)
     if "cer" not in args.skip:
         result["cer"] = cer_part(args.sizes)
     print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -1,7 +1,8 @@
 """Synthetic typewritten archival scans with exact ground truth (``scanproof synth``).
 
-``make_document`` writes a random document from the built-in corpus (optionally with a published-style
-transcription carrying planted errors, and its answer key); ``render_layout`` renders a layout file,
+``make_document`` writes a random document from the built-in corpus of its language (Russian, English,
+French, German or Spanish: ``corpora/``), optionally with a published-style transcription carrying
+planted errors, and its answer key; ``render_layout`` renders a layout file,
 such as a facsimile's ``scans/DOCUMENT/layout.yaml``. Nothing in the checking pipeline imports this
 package: it only produces test material.
 """

@@ -22,6 +22,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     # No ``choices``: they would load the renderer for every command; ``run`` checks the name.
     p.add_argument("--level", help="degradation: clean, archival or poor (default: the layout's, or archival)")
     p.add_argument("--seed", type=int, default=0, help="random document to make (default 0)")
+    # Not ``dest="lang"``: the main command line takes a ``lang`` attribute for a command that OCRs.
+    p.add_argument("--lang", dest="language", default="rus",
+                   help="language of a random document: rus, eng, fra, deu or spa (default rus); all but eng "
+                        "come with an English translation")
     p.add_argument("--pages", type=int, default=1, help="pages of a random document (default 1)")
     p.add_argument("--plant", type=int, default=0, metavar="N",
                    help="plant N errors in the random document's transcription (default 0)")
@@ -48,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
                               color=not args.grey)
         written = [p.image for p in pages]
     else:
-        doc = make_document(args.out, seed=args.seed, level=args.level or "archival", pages=args.pages,
-                            plant=args.plant, plant_translation=args.plant_translation, phone=args.phone,
-                            color=not args.grey, stamps=not args.no_stamps,
+        doc = make_document(args.out, seed=args.seed, lang=args.language, level=args.level or "archival",
+                            pages=args.pages, plant=args.plant, plant_translation=args.plant_translation,
+                            phone=args.phone, color=not args.grey, stamps=not args.no_stamps,
                             handwriting=not args.no_handwriting, dpi=args.dpi, ribbon=args.ribbon)
         written = [p.image for p in doc.pages] + [doc.layout, doc.transcript, doc.answer_key]
     for path in written:

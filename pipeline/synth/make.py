@@ -12,6 +12,7 @@ from PIL import Image
 
 from pipeline.errors import BadArgumentsError, OutputError
 from pipeline.model import Region
+from pipeline.synth.corpus import LANGUAGES, corpus
 from pipeline.synth.degrade import LEVELS, Degradation
 from pipeline.synth.document import compose, export
 from pipeline.synth.layout import Layout, write_layout
@@ -86,10 +87,12 @@ def render_layout(layout: Layout, out_dir: Path, *, level: str | Degradation | N
     ]
 
 
-def make_document(out_dir: Path, *, seed: int, level: str = "archival", pages: int = 1, plant: int = 0,
-                  plant_translation: int = 0, phone: bool = False, color: bool = True, stamps: bool = True,
-                  handwriting: bool = True, dpi: int = 300, ribbon: str = "ribbon") -> SynthDocument:
-    """Write a random document of about ``pages`` pages to ``out_dir``; deterministic in ``seed``.
+def make_document(out_dir: Path, *, seed: int, lang: str = "rus", level: str = "archival", pages: int = 1,
+                  plant: int = 0, plant_translation: int = 0, phone: bool = False, color: bool = True,
+                  stamps: bool = True, handwriting: bool = True, dpi: int = 300,
+                  ribbon: str = "ribbon") -> SynthDocument:
+    """Write a random document of about ``pages`` pages to ``out_dir``; deterministic in ``seed`` and
+    ``lang``, the language of its original (``LANGUAGES``; all but English with an English translation).
 
     ``dpi`` is the scan resolution (200–400 are typical of archives; the real pages of the
     development set go down to 72–150). ``ribbon`` is the typed text's ink (``RIBBONS``): the
@@ -104,7 +107,12 @@ def make_document(out_dir: Path, *, seed: int, level: str = "archival", pages: i
         raise BadArgumentsError(f"dpi {dpi} is out of range: scans are made at 72–1200 dpi")
     if ribbon not in RIBBONS:
         raise BadArgumentsError(f"unknown ribbon {ribbon!r}; give one of {', '.join(RIBBONS)}")
-    comp = compose(seed, pages=pages, stamps=stamps, handwriting=handwriting)
+    if lang not in LANGUAGES:
+        raise BadArgumentsError(f"unknown language {lang!r}; give one of {', '.join(LANGUAGES)}")
+    if plant_translation and not corpus(lang).translated:
+        raise BadArgumentsError(f"a {corpus(lang).language} original is published without a translation: "
+                                "there is none to plant errors in")
+    comp = compose(seed, lang=lang, pages=pages, stamps=stamps, handwriting=handwriting)
     layout = replace(comp.layout, level=level_name, dpi=dpi, pages=tuple(
         replace(page, elements=tuple(replace(e, ink=ribbon) if e.kind == "text" else e for e in page.elements))
         for page in comp.layout.pages))
@@ -112,7 +120,7 @@ def make_document(out_dir: Path, *, seed: int, level: str = "archival", pages: i
     layout_path = out_dir / "layout.yaml"
     write_layout(layout, layout_path)
     blocks = list(comp.blocks)
-    errors = plant_errors(blocks, plant, plant_translation, np.random.default_rng([seed, 0xE44]))
+    errors = plant_errors(blocks, plant, plant_translation, np.random.default_rng([seed, 0xE44]), lang)
     transcript = out_dir / "transcript.md"
     transcript.write_text(export(comp, blocks), encoding="utf-8")
     key = out_dir / "answer-key.json"

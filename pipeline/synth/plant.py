@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from functools import cache
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.synth.corpus import SURNAMES, TEMPLATES
+from pipeline.synth.corpus import Corpus, corpus
 from pipeline.synth.document import Block, Line, replace_line, written_line
 
 ANSWER_KEY_SCHEMA = "scanproof/answer-key/1"
@@ -29,10 +30,14 @@ TRANSLATION_KINDS = ("translation_date", "translation_number", "translation_name
 #: Digits a transcriber misreads on a worn typescript (3/8, 1/7, 5/6, 0/9 …).
 DIGIT_CONFUSIONS = {"0": "9", "1": "7", "2": "7", "3": "8", "4": "1", "5": "6", "6": "5", "7": "1", "8": "3",
                     "9": "0"}
-#: Cyrillic letters a transcriber misreads: similar shapes in typewriter faces.
-LETTER_CONFUSIONS = {"п": "н", "н": "п", "и": "н", "ш": "щ", "щ": "ш", "л": "д", "д": "л", "е": "с", "о": "а",
-                     "в": "б", "б": "в", "к": "х", "т": "г", "ы": "м", "а": "о", "с": "е", "я": "а"}
-_WORD = re.compile(r"[А-Яа-яЁё]{3,}")
+# Letters a transcriber misreads (similar shapes in typewriter faces) are each corpus's
+# ``letter_confusions``.
+#: A word of three letters or more, not part of a hyphenated or elided one (``peut-être``, ``l'accord``).
+_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{3,}(?![\w'’-])")
+#: A name's initials (``А.Б.``, ``J.-P. ``), which a letter confusion leaves alone.
+_INITIALS = re.compile(r"^(?:\w\.[\s-]?)+")
+#: A template's slot (``{name:ins}``), which is no word of the corpus.
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,14 @@ class _Site:
     line: int
 
 
-Planter = Callable[[list[Block], np.random.Generator, set[_Site]], PlantedError | None]
+Planter = Callable[[list[Block], np.random.Generator, set[_Site], Corpus], PlantedError | None]
 
 
-def _vocabulary() -> list[str]:
-    words = {w.lower() for ru, _ in TEMPLATES for w in _WORD.findall(ru) if "{" not in w}
-    return sorted(words)
+@cache
+def _vocabulary(c: Corpus) -> list[str]:
+    """The corpus's words: what a transcriber may read instead of a word that looks like one."""
+    words = (w for orig, _ in c.templates for w in _WORD.findall(_PLACEHOLDER.sub(" ", orig)))
+    return sorted({w.lower() for w in words if w.islower() or not c.capitalised_nouns})
 
 
 def _sites(blocks: list[Block], used: set[_Site], kinds: tuple[str, ...]) -> list[_Site]:
@@ -100,59 +107,59 @@ def _record(kind: str, blocks: list[Block], site: _Site, new: Line, scan: str, w
             used: set[_Site], *, translation: str | None = None, section: str = "original") -> PlantedError:
     replace_line(blocks, site.block, site.line, new)
     used.add(site)
-    line = written_line(blocks[site.block], site.line, "en" if section == "translation" else "ru")
+    line = written_line(blocks[site.block], site.line, "en" if section == "translation" else "orig")
     return PlantedError(kind, section, blocks[site.block].page, scan, written, translation, line)
 
 
-def _in_slot(kind: str, slot_kind: str, table: dict[str, str], keep_first: bool) -> Planter:
-    def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site]) -> PlantedError | None:
+def _in_slot(kind: str, slot_kind: str, table: dict[str, str] | None, keep_first: bool) -> Planter:
+    """A planter that misreads one character of a slot through ``table`` (None: the corpus's letters)."""
+
+    def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site], c: Corpus) -> PlantedError | None:
         choice = _pick_slot(blocks, rng, used, slot_kind)
         if choice is None:
             return None
         site, k, old, slot = choice
-        target = slot.ru
+        target = slot.orig
         if slot_kind == "name":  # change the surname, not the initials
-            target = re.sub(r"^(?:[А-Я]\.)+", "", slot.ru)
-        wrong = _mutate_chars(target, table, rng, keep_first=keep_first)
-        if wrong is None or target not in old.ru:
+            target = _INITIALS.sub("", slot.orig)
+        wrong = _mutate_chars(target, c.letter_confusions if table is None else table, rng, keep_first=keep_first)
+        if wrong is None or target not in old.orig:
             return None
-        new = replace(old, ru=old.ru.replace(target, wrong, 1))
+        new = replace(old, orig=old.orig.replace(target, wrong, 1))
         return _record(kind, blocks, site, new, target, wrong, used)
 
     return plant
 
 
 def _word_edit(kind: str) -> Planter:
-    vocabulary = _vocabulary()
-
-    def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site]) -> PlantedError | None:
+    def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site], c: Corpus) -> PlantedError | None:
         site = _pick(rng, _sites(blocks, used, ("para",)))
         if site is None:
             return None
         old = blocks[site.block].lines[site.line]
-        words = [m for m in _WORD.finditer(old.ru) if m.group().islower()]
+        words = [m for m in _WORD.finditer(old.orig) if m.group().islower()]
         m = _pick(rng, words[1:])
         if m is None:
             return None
         word = m.group()
         if kind == "dropped_word":
-            ru = (old.ru[: m.start()] + old.ru[m.end():]).replace("  ", " ")
-            return _record(kind, blocks, site, replace(old, ru=ru), word, "", used)
+            text = (old.orig[: m.start()] + old.orig[m.end():]).replace("  ", " ")
+            return _record(kind, blocks, site, replace(old, orig=text), word, "", used)
         if kind == "doubled_word":
-            ru = old.ru[: m.end()] + " " + word + old.ru[m.end():]
-            return _record(kind, blocks, site, replace(old, ru=ru), word, f"{word} {word}", used)
+            text = old.orig[: m.end()] + " " + word + old.orig[m.end():]
+            return _record(kind, blocks, site, replace(old, orig=text), word, f"{word} {word}", used)
         # A real word that looks like the one on the page: what a tired transcriber reads instead.
-        near = [w for w in vocabulary if w != word and Levenshtein.distance(w, word) <= 2 and len(w) >= 3]
+        near = [w for w in _vocabulary(c) if w != word and Levenshtein.distance(w, word) <= 2 and len(w) >= 3]
         other = _pick(rng, near)
         if other is None:
             return None
-        ru = old.ru[: m.start()] + other + old.ru[m.end():]
-        return _record(kind, blocks, site, replace(old, ru=ru), word, other, used)
+        text = old.orig[: m.start()] + other + old.orig[m.end():]
+        return _record(kind, blocks, site, replace(old, orig=text), word, other, used)
 
     return plant
 
 
-def _dropped_line(blocks: list[Block], rng: np.random.Generator, used: set[_Site]) -> PlantedError | None:
+def _dropped_line(blocks: list[Block], rng: np.random.Generator, used: set[_Site], c: Corpus) -> PlantedError | None:
     """A typed page line skipped: the transcriber's eye jumped from one line to the next."""
     sites = [s for s in _sites(blocks, used, ("para",)) if len(blocks[s.block].lines[s.line].typed) >= 3]
     site = _pick(rng, sites)
@@ -161,12 +168,12 @@ def _dropped_line(blocks: list[Block], rng: np.random.Generator, used: set[_Site
     old = blocks[site.block].lines[site.line]
     k = int(rng.integers(1, len(old.typed) - 1))
     kept = [t.strip() for j, t in enumerate(old.typed) if j != k]
-    new = replace(old, ru=" ".join(kept), typed=tuple(old.typed[:k] + old.typed[k + 1:]))
+    new = replace(old, orig=" ".join(kept), typed=tuple(old.typed[:k] + old.typed[k + 1:]))
     return _record("dropped_line", blocks, site, new, old.typed[k].strip(), "", used)
 
 
-def _handwriting_omitted(blocks: list[Block], rng: np.random.Generator,
-                         used: set[_Site]) -> PlantedError | None:
+def _handwriting_omitted(blocks: list[Block], rng: np.random.Generator, used: set[_Site],
+                         c: Corpus) -> PlantedError | None:
     """A handwritten note left out of the transcription altogether."""
     candidates = [b for b, block in enumerate(blocks) if block.kind == "hand"
                   and not any(_Site(b, i) in used for i in range(len(block.lines)))]
@@ -174,10 +181,10 @@ def _handwriting_omitted(blocks: list[Block], rng: np.random.Generator,
     if b is None:
         return None
     block = blocks[b]
-    scan = "\n".join(ln.ru for ln in block.lines)
+    scan = "\n".join(ln.orig for ln in block.lines)
     # The key locates the gap by the line before it, so that line must stay as it is now.
     j = next((j for j in range(b - 1, -1, -1) if blocks[j].lines), None)
-    previous = "" if j is None else written_line(blocks[j], len(blocks[j].lines) - 1, "ru")
+    previous = "" if j is None else written_line(blocks[j], len(blocks[j].lines) - 1, "orig")
     if j is not None:
         used.add(_Site(j, len(blocks[j].lines) - 1))
     blocks[b] = replace(block, lines=())
@@ -187,21 +194,21 @@ def _handwriting_omitted(blocks: list[Block], rng: np.random.Generator,
 
 
 def _translation(kind: str, slot_kind: str) -> Planter:
-    def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site]) -> PlantedError | None:
+    def plant(blocks: list[Block], rng: np.random.Generator, used: set[_Site], c: Corpus) -> PlantedError | None:
         choice = _pick_slot(blocks, rng, used, slot_kind)
         if choice is None:
             return None
         site, k, old, slot = choice
         if slot.kind == "name":
             surname = slot.en.split()[-1]
-            others = [en for _, en in SURNAMES if en != surname]
+            others = [en for _, en in c.surnames if en != surname]
             wrong = slot.en[: -len(surname)] + _pick(rng, others)
         else:
             wrong = _mutate_chars(slot.en, DIGIT_CONFUSIONS, rng, keep_first=False)
         if wrong is None or slot.en not in old.en:
             return None
         new = replace(old, en=old.en.replace(slot.en, wrong, 1))
-        return _record(kind, blocks, site, new, slot.en, slot.ru, used, translation=wrong,
+        return _record(kind, blocks, site, new, slot.en, slot.orig, used, translation=wrong,
                        section="translation")
 
     return plant
@@ -209,7 +216,7 @@ def _translation(kind: str, slot_kind: str) -> Planter:
 
 PLANTERS: dict[str, Planter] = {
     "digit_confusion": _in_slot("digit_confusion", "number", DIGIT_CONFUSIONS, keep_first=False),
-    "letter_confusion": _in_slot("letter_confusion", "name", LETTER_CONFUSIONS, keep_first=True),
+    "letter_confusion": _in_slot("letter_confusion", "name", None, keep_first=True),
     "dropped_word": _word_edit("dropped_word"),
     "doubled_word": _word_edit("doubled_word"),
     "dropped_line": _dropped_line,
@@ -223,12 +230,15 @@ PLANTERS: dict[str, Planter] = {
 }
 
 
-def plant(blocks: list[Block], n: int, n_translation: int, rng: np.random.Generator) -> list[PlantedError]:
-    """Plant ``n`` errors in the original and ``n_translation`` in the translation, in place.
+def plant(blocks: list[Block], n: int, n_translation: int, rng: np.random.Generator,
+          lang: str = "rus") -> list[PlantedError]:
+    """Plant ``n`` errors in the original and ``n_translation`` in the translation, in place;
+    ``lang`` is the document's language (its corpus's words, names and look-alike letters).
 
     Kinds rotate through a shuffled list so a document gets a mix; a kind that finds no site is
     skipped. Fewer errors than asked are planted only when the document has no sites left.
     """
+    c = corpus(lang)
     errors: list[PlantedError] = []
     used: set[_Site] = set()
     for count, kinds in ((n, ORIGINAL_KINDS), (n_translation, TRANSLATION_KINDS)):
@@ -237,7 +247,7 @@ def plant(blocks: list[Block], n: int, n_translation: int, rng: np.random.Genera
         made, misses = 0, 0
         while made < count and misses < len(order) * 3:
             planter = PLANTERS[order[(made + misses) % len(order)]]
-            error = planter(blocks, rng, used)
+            error = planter(blocks, rng, used, c)
             if error is None:
                 misses += 1
             else:
