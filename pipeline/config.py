@@ -375,6 +375,8 @@ class DivergenceConfig:
     weight_year_fits: float = 1.0
     #: The OCR's year does not fit the document's other dates.
     weight_year_odd: float = -2.5
+    #: The transcription writes a date no calendar has (``May 70``, ``8/72/59``), the scan a possible one.
+    weight_impossible_date: float = 2.0
     #: Years apart that still "fit" a document's other dates (a record of one year cites the year before).
     year_slack: int = 1
     #: The OCR reading shares little with the transcription: a misread, not a typo.

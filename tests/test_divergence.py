@@ -18,7 +18,9 @@ from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
 from pipeline.divergence.classify import _no_room, blind_letters
 from pipeline.divergence.evidence import (
+    _impossible_date,
     _in_translation,
+    _is_number_sign,
     _lemmas,
     _one_letter_from_word,
     _reads_clearly,
@@ -285,3 +287,14 @@ def test_a_capitalised_word_read_surely_is_a_clear_word_though_no_dictionary_has
     assert _reads_clearly("Lathrop,", 97, {}, 75, eng, CONFIG)
     assert not _reads_clearly("Lathrop,", 80, {}, 75, eng, CONFIG)  # not sure enough for a name
     assert not _reads_clearly("tne", 97, {}, 75, eng, CONFIG)
+
+
+def test_number_signs_of_every_language():
+    assert all(map(_is_number_sign, ("№", "No.", "no", "Nr.", "n°", "N.º", "núm.", "Nos.")))
+    assert not any(map(_is_number_sign, ("Nov.", "nur", "nombre", "7")))
+
+
+def test_dates_no_calendar_has():
+    assert _impossible_date("70,", "May", "1967") and _impossible_date("8/72/59", "", "")
+    assert _impossible_date("31.13.61", "", "") and not _impossible_date("12.3.61", "", "")
+    assert not _impossible_date("21", "May", "") and not _impossible_date("45", "of", "tons")

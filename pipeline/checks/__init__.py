@@ -80,7 +80,8 @@ def run_checks(transcript: Transcript, config: ChecksConfig) -> CheckResult:
         config.role_line_chars,
         skip=hands,
     )
-    t_dates = find_dates(translation, "en", context)
+    # A translation keeps its original's numeric dates: day first, unless the original is English.
+    t_dates = find_dates(translation, "en", context, day_first=lang != "en")
     meta_date, meta_event = _metadata_dates(transcript, context)
     flags = internal_date_flags(o_dates, meta_date, meta_event, context, config)
 

@@ -109,17 +109,18 @@ def _calendar_day(year: int | None, month: int, day: int) -> bool:
     return 1 <= day <= calendar.monthrange(year if year is not None and 1 <= year <= 9999 else 2000, month)[1]
 
 
-def find_dates(text: str, lang: str, context_year: int = 1950) -> list[DateMention]:
+def find_dates(text: str, lang: str, context_year: int = 1950, day_first: bool = False) -> list[DateMention]:
     """All dates in ``text`` (``lang`` a key of ``pipeline.lang.dates.date_languages``: "ru", "en",
     "fr", "de", "es"), in order of position.
 
     Two-digit years resolve to the year ending in those digits nearest to ``context_year``.
     A day the month lacks (35 March, 31.02) or a month above 12 (28.17.61) is kept with ``valid``
-    False: in the shape of a date, it is most likely a slip.
+    False: in the shape of a date, it is most likely a slip. ``day_first``: read slashed dates day
+    first (see ``pipeline.lang.dates.date_grammar``).
     """
     found: list[DateMention] = []
     taken: list[Span] = []
-    for pattern, precision in date_grammar(lang):
+    for pattern, precision in date_grammar(lang, day_first):
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue

@@ -9,8 +9,8 @@ beside an English name that renders nothing is another name (the translation nam
 
 A name of the original is a capitalised word after an initial or a title (``E. Vogel``, ``señor
 Moreno``), or one whose lower-case form is no word of the language (Hunspell knows ``Dupont`` only
-capitalised); German capitalises every noun, so there a word the dictionary knows is taken for a
-name only when English knows it as one (``Müller``, ``Wagner``).
+capitalised); German capitalises every noun, so there a word the dictionary knows is a name only
+after an initial or title.
 """
 
 from __future__ import annotations
@@ -51,8 +51,7 @@ _TITLED = re.compile(r"(?:(?<![\w.])[A-ZÀ-Ý]\.\s*|(?<!\w)(?:M|MM|Mme|Mlle|Me|H
                      r"señor|señora|señorita|don|doña|monsieur|madame|Mr|Mrs|Ms)\.?\s+)$")
 
 
-def _is_original_name(word: str, before: str, after: str, lang: str, lexicon: Lexicon,
-                      config: ChecksConfig) -> bool:
+def _is_original_name(word: str, before: str, after: str, lang: str, lexicon: Lexicon) -> bool:
     """``before``: the text before the word; ``after``: the character after it (a short word with a
     full stop is an abbreviation, ``Betr.``, ``Sr.``, translated rather than spelt)."""
     if len(word) < 3 or not word[0].isupper() or (word.isupper() and len(word) <= 5) or is_month(word, lang):
@@ -63,9 +62,8 @@ def _is_original_name(word: str, before: str, after: str, lang: str, lexicon: Le
         return True
     if lexicon.knows(word.lower()) is not False:
         return False
-    if lang in _CAPITALISED_NOUNS and lexicon.knows(word):
-        return latin_key(word) in english_proper_names(config.english_words)
-    return True
+    # German capitalises its nouns: one the dictionary knows is a name only after a title (above).
+    return not (lang in _CAPITALISED_NOUNS and lexicon.knows(word))
 
 
 def _is_english_name(word: str, common: frozenset[str]) -> bool:
@@ -142,7 +140,7 @@ def latin_name_flags(pairs: Sequence[tuple[Side, Side]], lang: str, config: Chec
                    if t_free(m.start()) and _is_english_name(m.group(0), common)]
         names = [_Name.found(m, orig.text) for m in latin_words(orig.text) if o_free(m.start())
                  and _is_original_name(m.group(0), orig.text[:m.start()], orig.text[m.end():m.end() + 1],
-                                       lang, lexicon, config)]  # fmt: skip
+                                       lang, lexicon)]  # fmt: skip
         if not english or not names:
             continue
         around = neighbourhood(pairs, i, config.neighbour_beads)
@@ -163,7 +161,9 @@ def latin_name_flags(pairs: Sequence[tuple[Side, Side]], lang: str, config: Chec
                                       f"The transcription has {name.text} where the translation has {best}, "
                                       f"which does not spell it (similarity {score:.2f}).",
                                       name.text, best, span, round(score, 2), (f"translation: {best}",)))  # fmt: skip
-            else:
+            elif name.title or lang not in _CAPITALISED_NOUNS:
+                # A German capitalised word the dictionary lacks is more often a compound noun
+                # (Drahterlass) than a name: only one with an initial or title stands for a person.
                 unrendered.append(name)
         # The alignment may have put the original's name for it one bead off.
         neighbours = [m.group(0) for o_side, _ in around if o_side is not orig for m in latin_words(o_side.text)]

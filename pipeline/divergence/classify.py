@@ -52,6 +52,7 @@ from pipeline.divergence.evidence import (
     _dictionary_terms,
     _doubles,
     _habit_undo,
+    _impossible_date_terms,
     _inflection_terms,
     _kind,
     _matches_any,
@@ -232,6 +233,7 @@ def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: Di
         terms += _inflection_terms(t, scan, config)
     terms += _token_terms(d, doc.lexicon, config)
     terms += _year_terms(t, scan, doc.years, config)
+    terms += _impossible_date_terms(d, scan, config)
     terms += _translation_terms(d, scan, doc.translation, config)
     letters = {a.lower() for a, _ in unexplained}
     if letters and letters <= doc.blind.keys():

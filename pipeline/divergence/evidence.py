@@ -94,6 +94,15 @@ def _translation_terms(
     return _unconfirmed_number(d, translation, config)
 
 
+#: The number sign as the languages of the originals write it (``№``, ``No.``, ``Nr.``, ``n°``, ``núm.``).
+_NUMBER_SIGN = re.compile(r"№\.?|nos?\.?|nr\.?|n[°º]|n\.[°º]|núm\.?|num\.?", re.IGNORECASE)
+
+
+def _is_number_sign(word: str) -> bool:
+    """Whether ``word`` (a word as the transcription has it) is a number sign."""
+    return bool(_NUMBER_SIGN.fullmatch(word.strip(":")))
+
+
 def _beside_month(d: Difference) -> bool:
     """Whether a month name of any language stands right after or before the difference: a day."""
     return is_month(d.after) or is_month(d.before)
@@ -108,11 +117,13 @@ def _unconfirmed_number(
     t = d.transcript_text
     # One digit is too common to look up, except as a numbered item (``№ 7``: ``No. 7``) or a day
     # (``7 февраля``: ``7 February`` or ``February 7``).
-    distinct = _alnum(d.before) == "№" or _beside_month(d)
+    distinct = _is_number_sign(d.before) or _beside_month(d)
     if not translation or sum(c.isdigit() for c in t) < (1 if distinct else 2):
         return []
+    # A number sign is looked up in the translation's own (``núm. 7``: ``No. 7``).
+    sign = (f"No {t}",) if _is_number_sign(d.before) else ()
     if any(_in_translation(x, translation)
-           for x in (t, f"{t} {d.after}", f"{d.before} {t}", f"{d.after} {t}")):
+           for x in (t, f"{t} {d.after}", f"{d.before} {t}", f"{d.after} {t}", *sign)):
         return []
     return [(config.weight_number_unconfirmed, "the translation does not have this number")]
 
@@ -152,6 +163,29 @@ def _without_years(text: str) -> str:
         start, end = m.span(1) if m.group(1) else m.span(2)
         text = text[:start] + text[end:]
     return text
+
+
+#: A date written with numbers only: day, month and year in either order of the first two.
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{2,4})")
+
+
+def _impossible_date(text: str, before: str, after: str) -> bool:
+    """Whether ``text`` writes a date no calendar has: a day above 31 beside a month name
+    (``May 70``, ``70 mai``), or a numeric date whose day or month cannot be either (``8/72/59``)."""
+    m = _NUMERIC_DATE.fullmatch(text.strip(".,;:"))
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        return max(a, b) > 31 or min(a, b) > 12 or 0 in (a, b)
+    number = text.strip(".,;:")
+    return number.isdigit() and len(number) <= 2 and int(number) > 31 and (is_month(before) or is_month(after))
+
+
+def _impossible_date_terms(d: Difference, scan: str, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """The transcription writes an impossible date where the scan reads a possible one: a slip."""
+    if _impossible_date(d.transcript_text, d.before, d.after) and not _impossible_date(scan, d.before, d.after):
+        return [(config.weight_impossible_date, f"the transcription's `{d.transcript_text.strip()}` is no "
+                                                "date a calendar has")]
+    return []
 
 
 def _year_terms(t: str, scan: str, years: Counter[int], config: DivergenceConfig) -> list[tuple[float, str]]:

@@ -111,11 +111,12 @@ def date_languages() -> tuple[str, ...]:
 
 
 @cache
-def date_grammar(lang: str) -> tuple[tuple[re.Pattern[str], Precision], ...]:
+def date_grammar(lang: str, day_first: bool = False) -> tuple[tuple[re.Pattern[str], Precision], ...]:
     """The date patterns of ``lang`` (a key of ``date_languages``), compiled, most specific first
-    (a later one never overlaps an earlier)."""
+    (a later one never overlaps an earlier). ``day_first``: slashed dates are read day first
+    whatever the language's own habit (an English translation keeps its original's ``25/3/54``)."""
     month = month_alternation(lang)
     numeric = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})\.(?P<mn>\d{{1,2}})\.{_YEAR}{_NOT_DIGIT_AFTER}"
     roman = rf"{_NOT_DIGIT_BEFORE}(?P<d>\d{{1,2}})[./ -]{_ROMAN_RE}[./ -]{_YEAR}{_NOT_DIGIT_AFTER}"
-    patterns = _GRAMMARS[lang](month, numeric, roman)
+    patterns = [(_SLASHED, Precision.DAY)] * day_first + _GRAMMARS[lang](month, numeric, roman)
     return tuple((re.compile(p, re.IGNORECASE), precision) for p, precision in patterns)

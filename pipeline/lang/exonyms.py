@@ -35,12 +35,9 @@ def _former_countries(lang: str) -> list[tuple[str, str]]:
     return [(local.gettext(name), name) for name in names]
 
 
-@cache
-def english_exonyms(lang: str) -> dict[str, frozenset[str]]:
-    """For each word of a place or language name in ``lang`` (a CLDR locale: ``fr``, ``de``, ``es``),
-    as ``latin_key`` gives it, the words of that name in English, keyed the same way:
-    ``english_exonyms("fr")["varsovie"]`` → ``{"warsaw"}``. Words of two letters (``le``, ``de``)
-    are left out."""
+def _name_pairs(lang: str) -> list[tuple[str, str]]:
+    """(name in ``lang``, English name) of every territory, language, time-zone city and former
+    country; a name ``lang`` lacks is ``""``."""
     from babel import Locale
     from babel.core import get_global
 
@@ -51,9 +48,17 @@ def english_exonyms(lang: str) -> dict[str, frozenset[str]]:
         # A zone's city is named by its identifier (``Europe/Moscow``) unless a locale says otherwise.
         city = english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
         pairs.append((local.time_zones.get(zone, {}).get("city", ""), city))
-    pairs += _former_countries(lang)
+    return pairs + _former_countries(lang)
+
+
+@cache
+def english_exonyms(lang: str) -> dict[str, frozenset[str]]:
+    """For each word of a place or language name in ``lang`` (a CLDR locale: ``fr``, ``de``, ``es``),
+    as ``latin_key`` gives it, the words of that name in English, keyed the same way:
+    ``english_exonyms("fr")["varsovie"]`` → ``{"warsaw"}``. Words of two letters (``le``, ``de``)
+    are left out."""
     out: dict[str, set[str]] = {}
-    for theirs, ours in pairs:
+    for theirs, ours in _name_pairs(lang):
         words = {key for w in ours.split() if len(key := latin_key(w)) > 2}
         for w in theirs.split():
             key = latin_key(w)
@@ -70,6 +75,7 @@ def renders_place(word: str, english: str, lang: str) -> bool:
 
 @cache
 def english_place_names(lang: str) -> frozenset[str]:
-    """Every word of the English names ``english_exonyms(lang)`` gives, as ``latin_key``: a name
-    English has of its own for a place (``czechoslovakia``, ``rome``)."""
-    return frozenset().union(*english_exonyms(lang).values())
+    """Every word of length three or more of the English names of the places and languages that
+    ``english_exonyms`` draws on, as ``latin_key``, whether or not ``lang`` names them otherwise:
+    a name English has for a place (``czechoslovakia``, ``helsinki``)."""
+    return frozenset(key for _, english in _name_pairs(lang) for w in english.split() if len(key := latin_key(w)) > 2)
