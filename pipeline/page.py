@@ -6,6 +6,7 @@ reading is cached on those (``pipeline.cache``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -14,7 +15,7 @@ from pathlib import Path
 from pipeline import ingest, layout, ocr, preprocess
 from pipeline.config import Config
 from pipeline.errors import ScanproofError, TesseractFailedError
-from pipeline.model import OcrPage, PageResult, PageSource
+from pipeline.model import OcrPage, PageImage, PageResult, PageSource, Region
 from pipeline.preview import encode_pixels
 from pipeline.runtime import prepare_page_reading
 from pipeline.tempfiles import leave_stop_signals_to_the_main_thread, temporary_directory
@@ -33,27 +34,38 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     page = ingest.load_page(source, index, config.ingest)
     # The preview is encoded, and the elements read, beside the page's reading (about 0.2 s each
     # an A4 page): Pillow's encoder, OpenCV and Tesseract all run outside the GIL, so a one-page
-    # run uses the second core.
+    # run uses the second core. Elements are read there only by an engine that reads in process:
+    # the ``tesseract`` program's temporary files would outlive a stop in a helper thread.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-preview",
                             initializer=leave_stop_signals_to_the_main_thread) as pool:
         preview = pool.submit(encode_pixels, page.pixels, config.report)
         try:
             found = layout.detect_regions(page, replace(config.layout, read_elements=False), config.ocr)
-            texts = (pool.submit(layout.read_regions, page, found, config.layout, config.ocr)
-                     if config.layout.read_elements else None)
+            elements = _element_reading(pool, page, found, config)
             orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s,
                              engine=config.ocr.engine)
             # Ink is taken out only where the layout stage saw writing: ink it was unsure of, or
             # called type whatever its colour, stays for Tesseract.
             pre = preprocess.preprocess(page, config.preprocess, orient, [r.bbox for r in found])
             ocr_page = ocr.recognize(page, pre, config.ocr)
-            regions = tuple(texts.result() if texts else found)
+            regions = tuple(elements())
         except TesseractFailedError as err:
             engine, version = ocr.engine_id(config.ocr.engine)
             failed = OcrPage(index, str(source.path), page.width, page.height, 0.0, (), err.message, engine, version,
                              config.ocr.lang)
             return PageResult(failed, (), preview.result())
         return PageResult(ocr_page, regions, preview.result())
+
+
+def _element_reading(pool: ThreadPoolExecutor, page: PageImage, found: list[Region],
+                     config: Config) -> Callable[[], list[Region]]:
+    """What gives the regions ``found`` on ``page`` with their readings: started now in ``pool`` when
+    the engine reads in process (see ``read_page``), else read when asked."""
+    if not config.layout.read_elements:
+        return lambda: found
+    if ocr.reads_in_process(config.ocr.engine):
+        return pool.submit(layout.read_regions, page, found, config.layout, config.ocr).result
+    return partial(layout.read_regions, page, found, config.layout, config.ocr)
 
 
 def read_page_task(source: PageSource, index: int, config: Config) -> PageResult:

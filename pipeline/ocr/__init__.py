@@ -5,9 +5,10 @@ from pipeline.ocr.tesseract import (
     detect_orientation,
     engine_fingerprint,
     engine_id,
+    reads_in_process,
     require_tesseract,
     tesseract_version,
 )
 
-__all__ = ["detect_orientation", "engine_fingerprint", "engine_id", "recognize", "require_tesseract",
-           "tesseract_version"]
+__all__ = ["detect_orientation", "engine_fingerprint", "engine_id", "reads_in_process", "recognize",
+           "require_tesseract", "tesseract_version"]

@@ -79,6 +79,7 @@ class CliEngine:
     """Tesseract as a program: a process, a model load and an image file per call."""
 
     name = "tesseract"
+    in_process = False
 
     def tesseract_version(self) -> str:
         """See ``OcrEngine.tesseract_version``."""

@@ -50,6 +50,9 @@ class OcrEngine(Protocol):
 
     #: The engine's name, as ``--ocr-engine`` spells it and the report records it.
     name: str
+    #: Whether it reads in this process, with no child process and no temporary file: then it may
+    #: read from a helper thread, which a stopped worker leaves without anything to clean up.
+    in_process: bool
 
     def tesseract_version(self) -> str:
         """The version of the Tesseract that reads (``"5.3.0"``); ``MissingDependencyError``

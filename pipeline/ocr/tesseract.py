@@ -21,8 +21,8 @@ from pipeline.ocr.engine import Request, resolve
 # The names tests and callers have used since the program was the only engine.
 _tessdata = tessdata
 
-__all__ = ["detect_orientation", "engine_fingerprint", "engine_id", "require_tesseract", "run",
-           "tesseract_version"]
+__all__ = ["detect_orientation", "engine_fingerprint", "engine_id", "reads_in_process", "require_tesseract",
+           "run", "tesseract_version"]
 
 
 def require_tesseract(lang: str, engine: str = "auto") -> None:
@@ -42,6 +42,11 @@ def engine_id(engine: str = "auto") -> tuple[str, str]:
     ``("tesserocr", "5.5.4")`` or ``("tesseract", "5.3.0")``, as the report records them."""
     chosen = resolve(engine)
     return chosen.name, chosen.tesseract_version()
+
+
+def reads_in_process(engine: str = "auto") -> bool:
+    """Whether the engine ``engine`` stands for reads in this process (``OcrEngine.in_process``)."""
+    return resolve(engine).in_process
 
 
 @lru_cache(maxsize=8)

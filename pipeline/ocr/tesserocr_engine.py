@@ -125,6 +125,7 @@ class TesserocrEngine:
     """Tesseract in this process, models kept between calls."""
 
     name = "tesserocr"
+    in_process = True
 
     def tesseract_version(self) -> str:
         """See ``OcrEngine.tesseract_version``: the bundled Tesseract's (``"5.5.4"``)."""
