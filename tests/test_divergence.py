@@ -17,16 +17,8 @@ from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
 from pipeline.divergence.classify import _no_room, blind_letters
-from pipeline.divergence.evidence import (
-    _impossible_date,
-    _in_translation,
-    _is_number_sign,
-    _lemmas,
-    _one_letter_from_word,
-    _reads_clearly,
-    _repair,
-    _without_years,
-)
+from pipeline.divergence.evidence import _lemmas, _one_letter_from_word, _reads_clearly, _repair
+from pipeline.divergence.numbers import _impossible_date, _in_translation, _is_number_sign, _without_years
 from pipeline.lang.lexicon import Lexicon, is_word_form
 from pipeline.lang.translit import transliterate
 from pipeline.model import Flag, OcrWord, Severity

@@ -45,14 +45,12 @@ from rapidfuzz import fuzz
 from pipeline.align.align import Alignment, Difference, Edit
 from pipeline.config import DivergenceConfig
 from pipeline.divergence.evidence import (
-    _alnum,
     _clip,
     _confidence,
     _confidence_term,
     _dictionary_terms,
     _doubles,
     _habit_undo,
-    _impossible_date_terms,
     _inflection_terms,
     _kind,
     _matches_any,
@@ -64,6 +62,10 @@ from pipeline.divergence.evidence import (
     _show,
     _token_terms,
     _translation_terms,
+)
+from pipeline.divergence.numbers import (
+    _alnum,
+    _impossible_date_terms,
     _typed_digit_term,
     _unconfirmed_number,
     _year_terms,
