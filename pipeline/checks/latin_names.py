@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.checks.compare import Side, flag, neighbourhood
-from pipeline.checks.names import common_english, latin_words
+from pipeline.checks.names import common_english, english_proper_names, latin_words
 from pipeline.config import ChecksConfig
+from pipeline.lang.detect import GRAMMAR_CODES
 from pipeline.lang.exonyms import english_place_names, renders_place
 from pipeline.lang.lexicon import Lexicon
 from pipeline.lang.months import is_month
@@ -35,14 +34,8 @@ from pipeline.model import Flag, Severity, Span
 #: Languages that write every noun with a capital.
 _CAPITALISED_NOUNS = frozenset({"de"})
 #: The Tesseract code of each language, for its dictionary.
-_TESSERACT = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa"}
+_TESSERACT = {code: tesseract for tesseract, code in GRAMMAR_CODES.items()}
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-
-
-@cache
-def english_proper_names(path: str) -> frozenset[str]:
-    """The capitalised entries of an English word list (names of people and places), as ``latin_key``."""
-    return frozenset(latin_key(w) for w in Path(path).read_text("utf-8", "replace").split() if w[:1].isupper())
 
 
 #: An initial or a title right before a capitalised word makes it a person's name in any of these
@@ -51,14 +44,15 @@ _TITLED = re.compile(r"(?:(?<![\w.])[A-ZÀ-Ý]\.\s*|(?<!\w)(?:M|MM|Mme|Mlle|Me|H
                      r"señor|señora|señorita|don|doña|monsieur|madame|Mr|Mrs|Ms)\.?\s+)$")
 
 
-def _is_original_name(word: str, before: str, after: str, lang: str, lexicon: Lexicon) -> bool:
-    """``before``: the text before the word; ``after``: the character after it (a short word with a
-    full stop is an abbreviation, ``Betr.``, ``Sr.``, translated rather than spelt)."""
+def _is_original_name(name: _Name, after: str, lang: str, lexicon: Lexicon) -> bool:
+    """``after``: the character after the name (a short word with a full stop is an abbreviation,
+    ``Betr.``, ``Sr.``, translated rather than spelt)."""
+    word = name.text
     if len(word) < 3 or not word[0].isupper() or (word.isupper() and len(word) <= 5) or is_month(word, lang):
         return False
     if after == "." and len(word) <= 4:
         return False
-    if _TITLED.search(before[-12:]):
+    if name.title:
         return True
     if lexicon.knows(word.lower()) is not False:
         return False
@@ -96,6 +90,10 @@ class _Name:
     text: str
     at: int
     title: str
+
+    @property
+    def end(self) -> int:
+        return self.at + len(self.text)
 
     @classmethod
     def found(cls, match: re.Match[str], text: str) -> _Name:
@@ -138,9 +136,8 @@ def latin_name_flags(pairs: Sequence[tuple[Side, Side]], lang: str, config: Chec
         o_free = _outside([d.span for d in orig.dates], orig.offset)
         english = [_Name.found(m, trans.text) for m in latin_words(trans.text)
                    if t_free(m.start()) and _is_english_name(m.group(0), common)]
-        names = [_Name.found(m, orig.text) for m in latin_words(orig.text) if o_free(m.start())
-                 and _is_original_name(m.group(0), orig.text[:m.start()], orig.text[m.end():m.end() + 1],
-                                       lang, lexicon)]  # fmt: skip
+        words = [_Name.found(m, orig.text) for m in latin_words(orig.text) if o_free(m.start())]
+        names = [n for n in words if _is_original_name(n, orig.text[n.end:n.end + 1], lang, lexicon)]
         if not english or not names:
             continue
         around = neighbourhood(pairs, i, config.neighbour_beads)
@@ -148,7 +145,7 @@ def latin_name_flags(pairs: Sequence[tuple[Side, Side]], lang: str, config: Chec
         unrendered, rendered = [], set()
         for name in names:
             score, best = max((similarity(name.text, e.text, lang), e.text) for e in english)
-            span = (orig.offset + name.at, orig.offset + name.at + len(name.text))
+            span = (orig.offset + name.at, orig.offset + name.end)
             if score >= config.name_accept:
                 rendered.add(best)
             elif any(similarity(name.text, e, lang) >= config.name_accept for e in nearby_english):
@@ -172,7 +169,7 @@ def latin_name_flags(pairs: Sequence[tuple[Side, Side]], lang: str, config: Chec
         others = [e for e in english if e.text not in rendered and latin_key(e.text) not in places
                   and not any(similarity(w, e.text, lang) >= config.name_accept for w in neighbours)]  # fmt: skip
         for name, e in _pair_leftovers(unrendered, others, len(orig.text), len(trans.text)):
-            span = (orig.offset + name.at, orig.offset + name.at + len(name.text))
+            span = (orig.offset + name.at, orig.offset + name.end)
             flags.append(flag("name_mismatch", Severity.MEDIUM,
                               f"The transcription names {name.text} where the translation names {e.text}; "
                               "neither spelling renders the other.", name.text, e.text, span, 0.5,

@@ -203,12 +203,8 @@ def _confusion_fix(
 
 
 @cache
-def common_english(path: str) -> frozenset[str]:
-    """The common English words of a word list file (one word a line, like ``/usr/share/dict/words``).
-
-    Only lower-case entries count: the list's capitalised entries are proper names (Moscow,
-    Gromyko), which are exactly the words a translation does not translate.
-    """
+def _word_list(path: str) -> tuple[str, ...]:
+    """The entries of a word list file (one word a line, like ``/usr/share/dict/words``)."""
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -216,7 +212,23 @@ def common_english(path: str) -> frozenset[str]:
             f"the English word list {path} is missing ({exc.strerror}); install it with "
             "'apt-get install wamerican' or set ChecksConfig.english_words"
         ) from exc
-    return frozenset(w for w in text.split() if w.islower())
+    return tuple(text.split())
+
+
+@cache
+def common_english(path: str) -> frozenset[str]:
+    """The common English words of a word list file (``_word_list``).
+
+    Only lower-case entries count: the list's capitalised entries are proper names (Moscow,
+    Gromyko), which are exactly the words a translation does not translate.
+    """
+    return frozenset(w for w in _word_list(path) if w.islower())
+
+
+@cache
+def english_proper_names(path: str) -> frozenset[str]:
+    """The capitalised entries of a word list file (names of people and places), as ``latin_key``."""
+    return frozenset(latin_key(w) for w in _word_list(path) if w[:1].isupper())
 
 
 @cache

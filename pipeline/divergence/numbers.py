@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pipeline.align.align import Difference, Edit
 from pipeline.config import DivergenceConfig
 from pipeline.lang.months import is_month
+from pipeline.lang.numbers import number_sign
 from pipeline.lang.translit import transliterate
 
 #: A year: four digits from 1000 to 2099 standing alone, or the last part of a date like 12.3.58.
@@ -39,13 +40,10 @@ def _typed_digit_term(t: str, o: str, edits: Sequence[Edit], config: DivergenceC
                                        "one as `l` or `I` and zero as `O`, and editors write either")
 
 
-#: The number sign as the languages of the originals write it (``№``, ``No.``, ``Nr.``, ``n°``, ``núm.``).
-_NUMBER_SIGN = re.compile(r"№\.?|nos?\.?|nr\.?|n[°º]|n\.[°º]|núm\.?|num\.?", re.IGNORECASE)
-
-
 def _is_number_sign(word: str) -> bool:
-    """Whether ``word`` (a word as the transcription has it) is a number sign."""
-    return bool(_NUMBER_SIGN.fullmatch(word.strip(":")))
+    """Whether ``word`` (a word as the transcription has it) is a number sign of one of the
+    languages scanproof reads (``pipeline.lang.numbers``)."""
+    return bool(number_sign().fullmatch(word.strip(":")))
 
 
 def _beside_month(d: Difference) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import StrEnum
-from functools import cache
+from functools import cache, partial
 
 from pipeline.lang.months import month_alternation
 
@@ -62,40 +62,33 @@ def _english(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]
     ]
 
 
-def _french(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
+def _day_first(month: str, numeric: str, roman: str, *, day: str, to_month: str, to_year: str, year_words: str,
+               slashed: bool, bare_to_month: str | None = None) -> list[tuple[str, Precision]]:
+    """The date patterns of a language that writes day, month, year (French, German, Spanish).
+
+    ``day``: the day and its ordinal mark; ``to_month`` and ``to_year``: what stands between day
+    and month and between month and year (``5 de abril de 1963``), ``bare_to_month`` between day
+    and month without a year (default ``to_month``); ``year_words``: the words a bare year follows
+    (``en 1962``); ``slashed``: whether it writes ``05/04/1963`` too.
+    """
+    between = to_month if bare_to_month is None else bare_to_month
     return [
-        (rf"{_NOT_DIGIT_BEFORE}{_FR_DAY}\s+{month}\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
+        (rf"{_NOT_DIGIT_BEFORE}{day}{to_month}{month}{to_year}{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
         (numeric, Precision.DAY),
-        (_SLASHED, Precision.DAY),
+        *[(_SLASHED, Precision.DAY)] * slashed,
         (roman, Precision.DAY),
-        (rf"{_NOT_DIGIT_BEFORE}{_FR_DAY}\s+{month}(?!\w)", Precision.DAY),
-        (rf"(?<!\w){month}\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
-        (rf"(?<!\w)(?:en|depuis|dès|jusqu'en|année)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
+        (rf"{_NOT_DIGIT_BEFORE}{day}{between}{month}(?!\w)", Precision.DAY),
+        (rf"(?<!\w){month}{to_year}{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
+        (rf"(?<!\w)(?:{year_words})\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
     ]
 
 
-def _german(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
-    return [
-        (rf"{_NOT_DIGIT_BEFORE}{_DE_DAY}{month}\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}", Precision.DAY),
-        (numeric, Precision.DAY),
-        (roman, Precision.DAY),
-        (rf"{_NOT_DIGIT_BEFORE}{_DE_DAY}{month}(?!\w)", Precision.DAY),
-        (rf"(?<!\w){month}\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
-        (rf"(?<!\w)(?:im\s+Jahre?|Jahres|seit|bis|von|in|um|ab)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
-    ]
-
-
-def _spanish(month: str, numeric: str, roman: str) -> list[tuple[str, Precision]]:
-    return [
-        (rf"{_NOT_DIGIT_BEFORE}{_ES_DAY}\s+(?:de\s+)?{month}(?:,|\s+del?)?\s+{_ANY_YEAR4}{_NOT_DIGIT_AFTER}",
-         Precision.DAY),
-        (numeric, Precision.DAY),
-        (_SLASHED, Precision.DAY),
-        (roman, Precision.DAY),
-        (rf"{_NOT_DIGIT_BEFORE}{_ES_DAY}\s+de\s+{month}(?!\w)", Precision.DAY),
-        (rf"(?<!\w){month}\s+(?:del?\s+)?{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.MONTH),
-        (rf"(?<!\w)(?:en|desde|hasta|año|del)\s+{_YEAR4}{_NOT_DIGIT_AFTER}", Precision.YEAR),
-    ]
+_french = partial(_day_first, day=_FR_DAY, to_month=r"\s+", to_year=r"\s+", slashed=True,
+                  year_words="en|depuis|dès|jusqu'en|année")
+_german = partial(_day_first, day=_DE_DAY, to_month="", to_year=r"\s+", slashed=False,
+                  year_words=r"im\s+Jahre?|Jahres|seit|bis|von|in|um|ab")
+_spanish = partial(_day_first, day=_ES_DAY, to_month=r"\s+(?:de\s+)?", bare_to_month=r"\s+de\s+",
+                   to_year=r"(?:,|\s+del?)?\s+", slashed=True, year_words="en|desde|hasta|año|del")
 
 
 #: Each language's date patterns, from its month alternation and the two numeric forms that every

@@ -35,7 +35,8 @@ def _former_countries(lang: str) -> list[tuple[str, str]]:
     return [(local.gettext(name), name) for name in names]
 
 
-def _name_pairs(lang: str) -> list[tuple[str, str]]:
+@cache
+def _name_pairs(lang: str) -> tuple[tuple[str, str], ...]:
     """(name in ``lang``, English name) of every territory, language, time-zone city and former
     country; a name ``lang`` lacks is ``""``."""
     from babel import Locale
@@ -48,7 +49,7 @@ def _name_pairs(lang: str) -> list[tuple[str, str]]:
         # A zone's city is named by its identifier (``Europe/Moscow``) unless a locale says otherwise.
         city = english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
         pairs.append((local.time_zones.get(zone, {}).get("city", ""), city))
-    return pairs + _former_countries(lang)
+    return tuple(pairs + _former_countries(lang))
 
 
 @cache

@@ -50,9 +50,11 @@ _CONVENTIONS = {
 }  # fmt: skip
 
 
-def number_languages() -> tuple[str, ...]:
-    """The languages whose numbers are found (the codes of ``pipeline.lang.dates``)."""
-    return tuple(_CONVENTIONS)
+@cache
+def number_sign() -> re.Pattern[str]:
+    """The number sign of any of these languages (``№``, ``No.``, ``Nr.``, ``n°``, ``núm.``), to be
+    matched whole against a word."""
+    return re.compile("|".join(f"(?:{c.sign})" for c in _CONVENTIONS.values()), re.IGNORECASE)
 
 
 @cache
