@@ -60,10 +60,19 @@ class _Stopped(BaseException):
 
 #: Whether this worker process is running a task (``_run_in_worker``).
 _in_task = False
+#: Whether a stop is unwinding this worker's task already.
+_stopping = False
 
 
 def _stop_worker(signum: int, frame: object) -> None:
+    global _stopping
+    if _stopping:
+        # A second stop (a closed terminal's SIGHUP to the whole group, then the main process's
+        # SIGTERM) must not cut the first one's unwinding short: raised inside a clean-up, it
+        # would leave that clean-up's temporary folder behind.
+        return
     if _in_task:
+        _stopping = True
         raise _Stopped(signum)  # unwind the task first, so that its temporary files are removed
     os._exit(128 + signum)
 

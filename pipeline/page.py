@@ -35,7 +35,8 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     # The preview is encoded, and the elements read, beside the page's reading (about 0.2 s each
     # an A4 page): Pillow's encoder, OpenCV and Tesseract all run outside the GIL, so a one-page
     # run uses the second core. Elements are read there only by an engine that reads in process:
-    # the ``tesseract`` program's temporary files would outlive a stop in a helper thread.
+    # with the ``tesseract`` program that thread would hold a child process and a temporary folder
+    # through a stop, which the stop's unwinding in the main thread does not reach.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-preview",
                             initializer=leave_stop_signals_to_the_main_thread) as pool:
         preview = pool.submit(encode_pixels, page.pixels, config.report)

@@ -54,7 +54,10 @@ def temporary_directory(prefix: str = "scanproof-", dir: Path | str | None = Non
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
             yield path
         finally:
-            signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-            shutil.rmtree(path, ignore_errors=True)
+            try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            finally:
+                # Removed even if a stop came just before the signals were held back.
+                shutil.rmtree(path, ignore_errors=True)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
