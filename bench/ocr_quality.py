@@ -35,7 +35,8 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.config import OcrConfig, PreprocessConfig
+from pipeline.config import IngestConfig, OcrConfig, PreprocessConfig
+from pipeline.ingest.paper import page_off_sheet
 from pipeline.model import OcrPage, PageImage, PageSource
 from pipeline.ocr import recognize, tesseract
 from pipeline.ocr.reading import parse_tsv
@@ -53,6 +54,7 @@ VARIANTS: dict[str, tuple[PreprocessConfig | None, OcrConfig]] = {
     "raw": (None, OcrConfig()),
     "pipeline": (BASE, OcrConfig()),
     "-sheet": (replace(BASE, sheet=False), OcrConfig()),
+    "-off_sheet": (replace(BASE, off_sheet=False), OcrConfig()),
     "-ink": (replace(BASE, ink_separation=False), OcrConfig()),
     "-unmix": (replace(BASE, ink_unmix=False), OcrConfig()),
     "-flatten": (replace(BASE, flatten=False), OcrConfig()),
@@ -142,7 +144,7 @@ def _load(path: Path) -> np.ndarray:
 def read_item(item: Item, variants: Sequence[str]) -> list[Reading]:
     """Read ``item`` with each variant; runs in a worker process."""
     rgb = _load(item.image)
-    page = PageImage(1, PageSource(item.image), rgb, item.dpi)
+    page = PageImage(1, PageSource(item.image), rgb, item.dpi, off_sheet=page_off_sheet(rgb, item.dpi, IngestConfig()))
     reference = normalize(item.reference)
     komi_chars = sum(1 for c in reference if c in KOMI_LETTERS)
     out = []

@@ -87,9 +87,28 @@ class IngestConfig:
     x_height_in: float = 0.088
     #: Highest resolution a PDF page is rendered at (dpi), whatever the scan inside it has.
     pdf_max_dpi: float = 600.0
+    #: Find what is off the sheet (a scanner's bed, a book's edge, the facing page), so that the
+    #: layout stage and the OCR leave it alone (``ingest.paper``).
+    find_paper: bool = True
+    #: Off the sheet is at most this share (0–1) of the paper's grey level, once dark features
+    #: thinner than ``paper_close_mm`` (text, rules, pen strokes) are closed away: a scanner's bed
+    #: or a table is (0.1–0.4 on the real pages), a shadow across a photographed sheet, a stain or
+    #: yellowing is not (0.6 and more).
+    paper_darkness: float = 0.5
+    paper_close_mm: float = 4.0
+    #: Less than this share of the image (0–1) off the sheet is left alone: a dark speck at an edge.
+    paper_min_off: float = 0.002
+    #: A second paper region at least this share of the image (0–1) is part of the sheet too (a
+    #: shadow or a bar across it), while the strip of a facing page is smaller.
+    paper_part_share: float = 0.1
+    #: The paper within this distance (mm) of what is off the sheet counts as off it: the shadow
+    #: along the paper's edge is as dark as ink.
+    paper_edge_mm: float = 1.5
 
     def __post_init__(self) -> None:
-        _require_positive(self, "default_dpi", "max_pixels", "min_side_px", "min_dpi", "max_dpi", "pdf_max_dpi")
+        _require_positive(self, "default_dpi", "max_pixels", "min_side_px", "min_dpi", "max_dpi", "pdf_max_dpi",
+                          "paper_darkness", "paper_close_mm", "paper_min_off", "paper_part_share",
+                          "paper_edge_mm")
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,8 @@ class PreprocessConfig:
     #: more than the factor ``sheet_min_side_ratio``, is a shadow's outline, not a sheet in view.
     sheet_max_perspective_deg: float = 15.0
     sheet_min_side_ratio: float = 0.85
+    #: Paint what the page's reading found off the sheet (``IngestConfig.find_paper``) as paper.
+    off_sheet: bool = True
     #: Replace coloured (stamp, pen) ink by paper, so the typed text is read alone.
     ink_separation: bool = True
     #: In the page's flow, foreign ink is taken out only within this distance (mm) of the stamps,
@@ -520,6 +541,9 @@ class LayoutConfig:
     #: Ink touching the image's edge, at most ``edge_sliver_max_mm`` thick across it and three
     #: times as long along it, is the paper's edge or the next sheet cut off by the scan.
     edge_sliver_max_mm: float = 3.0
+    #: Ink this close (mm) to a side of the sheet touches it, for the two rules above: the paper's
+    #: shadowed edge was taken off with what lies off the sheet.
+    edge_touch_mm: float = 1.0
     #: An upright element at most ``rule_max_mm`` wide and ``rule_aspect_min`` times as tall is a
     #: ruled line, a fold or a book's gutter (4–5 mm wide on the real pages), not writing.
     rule_max_mm: float = 5.0
@@ -606,6 +630,10 @@ class LayoutConfig:
     pen_fill_max: float = 0.25
     #: A signature is one row of ink whose largest connected stroke holds at least this share.
     signature_largest_share: float = 0.3
+    #: Writing's edges are at least this sharp (``kinds.edge_sharpness``, 0 to about 0.5): the
+    #: soft shading of a crease or a curled corner is no ink. Pen and type on the real pages
+    #: measure 0.25 and more (a violet signature), creases and curled corners 0.1–0.18.
+    writing_sharpness_min: float = 0.20
     #: Read stamps and handwriting with Tesseract (small crops; stamps in 4 orientations × angles).
     read_elements: bool = True
     #: Resolution elements are read at (dpi): stamp and note letters are 3–8 mm high, and 200 dpi

@@ -53,6 +53,9 @@ class PageImage:
     pixels: np.ndarray
     dpi: float
     dpi_estimated: bool = False
+    #: Where the image is off the sheet (scanner bed, book edge, facing page): a bool mask at a
+    #: reduced size (``ingest.paper.resize_mask`` scales it), or None when all of it is paper.
+    off_sheet: np.ndarray | None = None
 
     @property
     def width(self) -> int:

@@ -16,6 +16,7 @@ from PIL import Image
 from pipeline.config import IngestConfig
 from pipeline.errors import InputFileError
 from pipeline.ingest import discover_pages, estimate_dpi, load_page
+from pipeline.ingest.paper import off_sheet, resize_mask
 from pipeline.model import PageSource
 from pipeline.runtime import prepare_page_reading
 from tests.bad_inputs.make_corpus import encode, png_header, text_page
@@ -277,3 +278,72 @@ def test_decoding_in_threads_leaves_stderr_alone_and_quiet(tmp_path, capfd):
     err = capfd.readouterr().err
     assert err.splitlines() == [f"marker {i}" for i in range(200)]
     assert len(refusals) == 40 and all("the image is damaged" in m for m in refusals)
+
+
+# --- what is off the sheet ------------------------------------------------------------------------
+
+
+def _sheet_on_bed(bed: int, sheet_box: tuple[int, int, int, int]) -> np.ndarray:
+    """A grey page: typed lines on paper (235) inside ``sheet_box`` of a 1240 × 1754 image (A4 at
+    150 dpi) whose rest is the scanner's bed at grey level ``bed``."""
+    gray = np.full((1754, 1240), bed, np.uint8)
+    x0, y0, x1, y1 = sheet_box
+    gray[y0:y1, x0:x1] = 235
+    text = np.asarray(text_page(150.0, 6.0))
+    gray[200:200 + text.shape[0], 150:150 + text.shape[1]] = np.minimum(235, text)
+    return gray
+
+
+def off_share(gray: np.ndarray) -> float | None:
+    c = IngestConfig()
+    off = off_sheet(gray, 150.0, c.paper_darkness, c.paper_close_mm, c.paper_min_off, c.paper_part_share,
+                    c.paper_edge_mm)
+    return None if off is None else float(resize_mask(off, *gray.shape).mean())
+
+
+def test_the_dark_bed_round_a_sheet_is_off_it_and_the_text_is_on_it():
+    gray = _sheet_on_bed(40, (60, 0, 1150, 1680))
+    c = IngestConfig()
+    off = off_sheet(gray, 150.0, c.paper_darkness, c.paper_close_mm, c.paper_min_off, c.paper_part_share,
+                    c.paper_edge_mm)
+    assert off is not None
+    full = resize_mask(off, *gray.shape)
+    bed = np.ones(gray.shape, bool)
+    bed[0:1680, 60:1150] = False
+    assert full[bed].mean() > 0.99  # the whole bed
+    assert full[~bed].mean() < 0.03  # little of the sheet: its edge, where the shadow lies
+    assert not full[200:500, 150:1050].any()  # none of the typing
+
+
+def test_a_shadow_across_a_photographed_sheet_is_paper():
+    # A hand or the phone shades a third of the sheet: darker paper, still paper (0.6 of it).
+    gray = _sheet_on_bed(40, (60, 0, 1150, 1680))
+    gray[0:1680, 60:500] = (gray[0:1680, 60:500] * 0.6).astype(np.uint8)
+    c = IngestConfig()
+    off = resize_mask(off_sheet(gray, 150.0, c.paper_darkness, c.paper_close_mm, c.paper_min_off,
+                                c.paper_part_share, c.paper_edge_mm), *gray.shape)
+    assert off[0:1680, 60:1150].mean() < 0.03
+    assert off[:, 1160:].mean() > 0.99
+
+
+def test_a_page_that_is_all_paper_has_nothing_off_it():
+    # Light paper tones, a grey page and a black border thinner than a text line are all paper.
+    assert off_share(_sheet_on_bed(235, (0, 0, 1240, 1754))) is None
+    assert off_share(_sheet_on_bed(200, (0, 0, 1240, 1754))) is None
+    assert off_share(_sheet_on_bed(30, (4, 4, 1236, 1750))) is None
+
+
+def test_a_dark_sheet_on_a_light_table_is_not_cut_away():
+    # What is bright is then the table; the sheet holds the image's centre, so nothing is cut.
+    # (Run off the bottom edge, the sheet is no hole in the table that filling would close.)
+    gray = np.full((1754, 1240), 245, np.uint8)
+    gray[700:, 300:900] = 120
+    assert off_share(gray) is None
+
+
+def test_the_sheet_found_at_ingest_travels_with_the_page(tmp_path):
+    path = tmp_path / "bed.png"
+    Image.fromarray(_sheet_on_bed(40, (60, 0, 1150, 1680))).save(path, dpi=(150, 150))
+    page = load_page(discover_pages([path])[0], 1, IngestConfig())
+    assert page.off_sheet is not None and 0.1 < page.off_sheet.mean() < 0.2
+    assert load_page(discover_pages([path])[0], 1, IngestConfig(find_paper=False)).off_sheet is None

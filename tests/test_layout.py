@@ -17,8 +17,10 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.config import LayoutConfig, MarkupConfig
 from pipeline.geometry import iou
 from pipeline.layout import detect_regions
-from pipeline.layout.elements import edge_strip
+from pipeline.layout.elements import Element, edge_strip
 from pipeline.layout.glossary import lookup
+from pipeline.layout.ink import InkMasks
+from pipeline.layout.kinds import edge_sharpness
 from pipeline.layout.shapes import frame_coverage, ring_coverage, ring_fit, slant_deg
 from pipeline.layout.split import two_hues
 from pipeline.markup import match_markup
@@ -351,13 +353,17 @@ def test_square_note_is_handwriting_not_a_round_stamp(level: str) -> None:
 
 def test_thin_strip_along_the_border_is_no_writing() -> None:
     # Boxes in px at 150 dpi (5.9 px/mm) on a 1240 × 1754 px page: 8 mm is 47 px, 25 mm 148 px.
-    width, height, thin, long = 1240, 1754, 47, 148
-    assert edge_strip((1222, 0, 1240, 400), width, height, thin, long)  # a 3 mm lid shadow, 68 mm down
-    assert edge_strip((0, 1740, 300, 1754), width, height, thin, long)  # along the bottom edge
-    assert edge_strip((1200, 300, 1240, 1000), width, height, thin, long)  # over a quarter of the edge
-    assert not edge_strip((1100, 900, 1240, 1060), width, height, thin, long)  # a note cut by the edge
-    assert not edge_strip((1230, 40, 1240, 90), width, height, thin, long)  # a digit beside the edge
-    assert not edge_strip((1180, 0, 1220, 400), width, height, thin, long)  # near the edge, not on it
+    page, thin, long = (0, 0, 1240, 1754), 47, 148
+    assert edge_strip((1222, 0, 1240, 400), page, thin, long)  # a 3 mm lid shadow, 68 mm down
+    assert edge_strip((0, 1740, 300, 1754), page, thin, long)  # along the bottom edge
+    assert edge_strip((1200, 300, 1240, 1000), page, thin, long)  # over a quarter of the edge
+    assert not edge_strip((1100, 900, 1240, 1060), page, thin, long)  # a note cut by the edge
+    assert not edge_strip((1230, 40, 1240, 90), page, thin, long)  # a digit beside the edge
+    assert not edge_strip((1180, 0, 1220, 400), page, thin, long)  # near the edge, not on it
+    # Where the scan shows a dark bed beside the sheet, the sheet's side is the edge.
+    sheet = (0, 0, 1100, 1754)
+    assert edge_strip((1080, 300, 1100, 1000), sheet, thin, long)
+    assert not edge_strip((1080, 300, 1100, 1000), page, thin, long)
 
 
 # --- the document's language reaches the element reader -------------------------------------------
@@ -385,3 +391,29 @@ def test_elements_are_read_in_the_language_given_to_the_ocr(tmp_path: Path) -> N
     english, russian = stamps["eng"][0], stamps["rus"][0]
     assert re.search("[A-Za-z]", english) and not re.search("[А-Яа-я]", english), stamps
     assert re.search("[А-Яа-я]", russian), stamps
+
+
+def test_sharp_ink_is_writing_and_soft_shading_is_not():
+    # A pen stroke meets the paper within a pixel or two; the shading of a crease fades over
+    # millimetres. Both pass the local ink threshold (150 dpi, 5.9 px/mm).
+    def masks(lightness: np.ndarray, chroma: float = 0.0) -> InkMasks:
+        ink = lightness < 230
+        zero = np.zeros_like(lightness)
+        return InkMasks(ink & (chroma > 0), ink, zero, np.where(ink, chroma, 0.0).astype(np.float32), lightness,
+                        (0, 0, 200, 200))
+
+    def sharpness(m: InkMasks) -> float:
+        ys, xs = np.nonzero(m.dark)
+        box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        return edge_sharpness(Element(box, m.dark[box[1]:box[3], box[0]:box[2]], False, 0.0), m, 12)
+
+    stroke = np.full((200, 200), 250.0, np.float32)
+    stroke[40:160, 60:63] = 120.0  # a stroke 0.5 mm wide
+    violet = np.full((200, 200), 250.0, np.float32)
+    violet[40:160, 60:63] = 200.0  # a violet one: paler, and strongly coloured
+    shade = np.full((200, 200), 250.0, np.float32)
+    shade[:, 120:180] = 250.0 - 130.0 * np.exp(-(((np.arange(120, 180) - 150) / 12.0) ** 2))
+    minimum = LayoutConfig().writing_sharpness_min
+    assert sharpness(masks(stroke)) >= minimum
+    assert sharpness(masks(violet, 60.0)) >= minimum
+    assert sharpness(masks(shade)) < minimum

@@ -9,10 +9,13 @@ and the features travel with the region as its explanation.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
 from pipeline.config import LayoutConfig, OcrConfig
+from pipeline.ingest.paper import resize_mask
 from pipeline.layout.elements import Element, colour_elements, edge_sliver, grow_in_hue, merge_nearby, untyped_elements
 from pipeline.layout.frames import grey_stamps
 from pipeline.layout.ink import InkMasks, ink_masks, mm_to_px
@@ -39,7 +42,7 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     chroma = (config.colour_chroma_min, config.colour_chroma_grow)
     reach = mm_to_px(config.group_mm, dpi)
     block = mm_to_px(config.local_block_mm, dpi)
-    masks = ink_masks(rgb, chroma, config.ink_hues_deg, block, reach)
+    masks = off_sheet_cleared(ink_masks(rgb, chroma, config.ink_hues_deg, block, reach), page)
     colour = merge_nearby(colour_elements(masks, dpi, config), reach, config.hue_split_deg)
     grow = mm_to_px(config.stamp_grow_mm, dpi)
     colour = merge_nearby([grow_in_hue(e, masks, grow, reach, config) for e in colour], reach,
@@ -61,9 +64,9 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     regions = [_grey_stamp_region(g, masks.dark, px_per_mm, factor, page) for g in grey]
     sliver = mm_to_px(config.edge_sliver_max_mm, dpi)
     for element in colour + dark:
-        if edge_sliver(element.bbox, rgb.shape[1], rgb.shape[0], sliver):
+        if edge_sliver(element.bbox, masks.frame, sliver, mm_to_px(config.edge_touch_mm, dpi)):
             continue
-        features = describe(element, px_per_mm)
+        features = describe(element, px_per_mm, masks)
         decided = element_kind(features, config)
         if decided is None:
             continue
@@ -81,6 +84,21 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     if config.read_elements:
         regions = read_regions(page, regions, config, ocr or OcrConfig())
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
+
+
+def off_sheet_cleared(masks: InkMasks, page: PageImage) -> InkMasks:
+    """``masks`` without the ink off the sheet (``PageImage.off_sheet``), framed by the sheet's
+    box: a book's edge, the scanner's bed and the facing page hold no element of this page."""
+    if page.off_sheet is None:
+        return masks
+    off = resize_mask(page.off_sheet, *masks.dark.shape)
+    ys, xs = np.nonzero(~off)
+    if len(xs) == 0:
+        return masks
+    # Paper-white lightness there too: the grey-stamp search reads outlines from it.
+    return replace(masks, coloured=masks.coloured & ~off, dark=masks.dark & ~off,
+                   lightness=np.where(off, np.float32(255.0), masks.lightness),
+                   frame=(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
 
 
 def text_ink(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> tuple[float, float] | None:

@@ -32,7 +32,7 @@ def colour_elements(masks: InkMasks, dpi: float, config: LayoutConfig) -> list[E
     """Coloured ink grouped into elements: ink closer than ``config.group_mm`` joins one element."""
     return [
         Element(box, crop, True, float(np.median(masks.hue[box[1]:box[3], box[0]:box[2]][crop])))
-        for box, crop in _group(masks.coloured, masks.coloured, dpi, config)
+        for box, crop in _group(masks.coloured, masks.coloured, masks.frame, dpi, config)
     ]
 
 
@@ -88,19 +88,19 @@ def untyped_elements(masks: InkMasks, dpi: float, config: LayoutConfig) -> list[
     if len(seed_ids) == 0:
         return []
     seeds = np.isin(labels, seed_ids)
-    return [Element(box, crop, False, 0.0) for box, crop in _group(seeds, masks.dark, dpi, config)]
+    return [Element(box, crop, False, 0.0) for box, crop in _group(seeds, masks.dark, masks.frame, dpi, config)]
 
 
 def _group(
-    seeds: np.ndarray, ink: np.ndarray, dpi: float, config: LayoutConfig
+    seeds: np.ndarray, ink: np.ndarray, frame: BBox, dpi: float, config: LayoutConfig
 ) -> list[tuple[BBox, np.ndarray]]:
     """Boxes and ink crops of the groups of ``seeds`` (bool masks, same shape as ``ink``).
 
     Seeds within ``config.group_mm`` of each other form one group; its ink is the ``ink`` within
-    half that distance of the seeds. Strips along the image border (``edge_strip``) are dropped.
+    half that distance of the seeds. Strips along the sides of the sheet's box ``frame``
+    (``edge_strip``) are dropped.
     """
     n, labels, stats = zones(seeds, mm_to_px(config.group_mm / 2, dpi))
-    height, width = ink.shape
     thin, long = mm_to_px(config.edge_strip_max_mm, dpi), mm_to_px(config.edge_strip_min_mm, dpi)
     out = []
     for i in range(1, n):
@@ -111,7 +111,7 @@ def _group(
             continue
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         box = (int(x + x0), int(y + y0), int(x + x1), int(y + y1))
-        if edge_strip(box, width, height, thin, long):
+        if edge_strip(box, frame, thin, long, mm_to_px(config.edge_touch_mm, dpi)):
             continue
         out.append((box, crop[y0:y1, x0:x1]))
     return out
@@ -178,24 +178,34 @@ def sub_element(element: Element, mask: np.ndarray) -> Element | None:
     return Element(box, mask[y0:y1, x0:x1], element.colour, element.hue)
 
 
-def edge_strip(box: BBox, width: int, height: int, thin_px: int, long_px: int) -> bool:
-    """Whether ``box`` (in an image of ``width`` × ``height`` px) touches an image edge and runs
-    along it for over a quarter of the edge's length, or for at least ``long_px`` while at most
+def edge_strip(box: BBox, frame: BBox, thin_px: int, long_px: int, near_px: int = 0) -> bool:
+    """Whether ``box`` comes within ``near_px`` of a side of ``frame`` (the sheet's box, or the
+    image's) and runs
+    along it for over a quarter of its length, or for at least ``long_px`` while at most
     ``thin_px`` thick: the scanner's lid, the shadow of the paper's edge or the table round a
     photographed sheet, not a note cut off by the edge (wider) nor a digit beside it (shorter)."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
-    along_x = (y0 == 0 or y1 >= height) and (w > width / 4 or (h <= thin_px and w >= long_px))
-    along_y = (x0 == 0 or x1 >= width) and (h > height / 4 or (w <= thin_px and h >= long_px))
+    top, bottom, left, right = _touches(box, frame, near_px)
+    along_x = (top or bottom) and (w > (frame[2] - frame[0]) / 4 or (h <= thin_px and w >= long_px))
+    along_y = (left or right) and (h > (frame[3] - frame[1]) / 4 or (w <= thin_px and h >= long_px))
     return along_x or along_y
 
 
-def edge_sliver(box: BBox, width: int, height: int, thin_px: int) -> bool:
-    """Whether ``box`` touches an image edge (of ``width`` × ``height`` px) while at most
+def edge_sliver(box: BBox, frame: BBox, thin_px: int, near_px: int = 0) -> bool:
+    """Whether ``box`` comes within ``near_px`` of a side of ``frame`` (the sheet's box, or the
+    image's) while at most
     ``thin_px`` thick across it and three times as long along it: the paper's edge, its shadow or
     the next sheet showing at the border of a scan, cut off by the crop, not writing."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
-    along_y = (x0 == 0 or x1 >= width) and w <= thin_px and h >= 3 * w
-    along_x = (y0 == 0 or y1 >= height) and h <= thin_px and w >= 3 * h
+    top, bottom, left, right = _touches(box, frame, near_px)
+    along_y = (left or right) and w <= thin_px and h >= 3 * w
+    along_x = (top or bottom) and h <= thin_px and w >= 3 * h
     return along_x or along_y
+
+
+def _touches(box: BBox, frame: BBox, near_px: int) -> tuple[bool, bool, bool, bool]:
+    """Whether ``box`` comes within ``near_px`` of the top, bottom, left and right side of ``frame``."""
+    return (box[1] <= frame[1] + near_px, box[3] >= frame[3] - near_px, box[0] <= frame[0] + near_px,
+            box[2] >= frame[2] - near_px)

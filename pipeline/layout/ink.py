@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.model import BBox
+
 
 @dataclass(frozen=True, eq=False)
 class InkMasks:
@@ -22,6 +24,9 @@ class InkMasks:
     hue: np.ndarray  # float32 Lab hue in degrees 0–360 (meaningful where ``coloured``)
     chroma: np.ndarray  # float32 Lab chroma, 0–~130
     lightness: np.ndarray  # float32 Lab lightness, 0–255
+    #: The sheet's box (x0, y0, x1, y1 px): the whole image, or less where some of it is off the
+    #: sheet (``detect.off_sheet_cleared``). Ink along its sides is the paper's edge, not writing.
+    frame: BBox
 
 
 def mm_to_px(mm: float, dpi: float) -> int:
@@ -115,4 +120,4 @@ def ink_masks(
                                         block_px | 1, 20) > 0
     # Pale marks (pencil shading, show-through from the back of the sheet) are not ink we judge.
     dark = below_local & (lightness < 190) & ~coloured
-    return InkMasks(coloured, dark, hue, chroma_px, lightness)
+    return InkMasks(coloured, dark, hue, chroma_px, lightness, (0, 0, rgb.shape[1], rgb.shape[0]))

@@ -15,13 +15,14 @@ import numpy as np
 
 from pipeline import geometry
 from pipeline.config import PreprocessConfig
+from pipeline.ingest.paper import resize_mask
 from pipeline.model import BBox, PageImage, Preprocessed
 from pipeline.preprocess.binarize import binarize, otsu
 from pipeline.preprocess.components import ink_components
 from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.illumination import flatten_illumination
 from pipeline.preprocess.ink import typed_ink_gray
-from pipeline.preprocess.margins import margin_components, paint_paper
+from pipeline.preprocess.margins import margin_components, paint_off_sheet, paint_paper
 from pipeline.preprocess.scale import median_glyph_height, rescale
 from pipeline.preprocess.sheet import find_sheet, warp_sheet
 
@@ -62,7 +63,8 @@ def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | 
     """Turn ``page`` into the black-and-white (or grayscale) image Tesseract reads best.
 
     Steps, in order, each only when switched on in ``config``: sheet detection and perspective
-    correction (photos), ink separation (colour scans), illumination flattening, border and
+    correction (photos), ink separation (colour scans), what is off the sheet painted as paper
+    (``PageImage.off_sheet``), illumination flattening, border and
     punch-hole removal, orientation (90° turns, found by ``orient``; skipped without it), deskew,
     rescale, binarization. ``writing``: the boxes (input pixels) of the stamps, notes and
     signatures found on the page; when given, ink separation takes foreign ink out only near them
@@ -94,6 +96,12 @@ def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | 
             steps.append("ink_separation")
     else:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+    # A warped photo is already cut to its sheet; what a scan shows off the sheet (a book's
+    # edge, the facing page, the scanner's bed) reads as rows of letters.
+    if config.off_sheet and page.off_sheet is not None and not back:
+        gray = paint_off_sheet(gray, resize_mask(page.off_sheet, *gray.shape))
+        steps.append("off_sheet")
 
     if config.flatten:
         gray = flatten_illumination(gray, mm_to_px(config.background_kernel_mm, dpi))

@@ -1,4 +1,5 @@
-"""Dark scanner borders, table edges and punch holes: ink that is not text, painted over as paper.
+"""Dark scanner borders, table edges, punch holes and what lies off the sheet: not text, painted
+over as paper.
 
 Both are recognised by shape alone: a border is ink touching the image's edge and far longer than
 a character; a punch hole is a solid round blob wider than any typed character. Left in, they make
@@ -42,4 +43,14 @@ def paint_paper(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     rim = cv2.dilate(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     out = gray.copy()
     out[rim] = 255
+    return out
+
+
+def paint_off_sheet(gray: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """``gray`` with the pixels of ``off`` (bool, same shape) set to the paper's grey level (the
+    median of every fourth pixel each way on the sheet): white there would make an edge that the
+    illumination flattening darkens the paper beside."""
+    on_sheet = gray[::4, ::4][~off[::4, ::4]]
+    out = gray.copy()
+    out[off] = np.uint8(np.median(on_sheet)) if on_sheet.size else 255
     return out
