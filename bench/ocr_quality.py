@@ -3,8 +3,9 @@
 Sets of pages, each read by every variant (``--variants``):
 
 - synth pages (``pipeline.synth.make_document``, one page per seed, seeds 1…``--pages``) at the
-  levels ``clean``, ``archival`` and ``poor``, and ``phone`` (archival sheets photographed by a
-  phone: perspective, curl, shadow); reference = the page's typed text;
+  levels ``clean``, ``archival`` and ``poor``, ``phone`` (archival sheets photographed by a
+  phone: perspective, curl, shadow) and ``lowres`` (archival sheets scanned at ``LOWRES_DPI``, as
+  the 72–150 dpi typescripts of the real-page set); reference = the page's typed text;
 - ``komi``: the real scanned newspaper lines in ``bench/data/komi_lines`` (read as single lines,
   ``--psm 7``). Tesseract's ``rus`` cannot output the Komi letters ``ӧ``/``і`` (see SOURCES.md), so
   their errors are counted apart from the rest.
@@ -46,7 +47,9 @@ from pipeline.preprocess.deskew import rotate
 KOMI_DIR = Path(__file__).resolve().parent / "data" / "komi_lines"
 #: Letters of the Komi alphabet that ``rus`` lacks, with the Latin look-alikes the ground truth uses.
 KOMI_LETTERS = set("ӧӦіІöÖ")
-LEVELS = ("clean", "archival", "poor", "phone")
+LEVELS = ("clean", "archival", "poor", "phone", "lowres")
+#: Scan resolution of the ``lowres`` level.
+LOWRES_DPI = 100
 BASE = PreprocessConfig()
 GRAY = replace(BASE, binarize="none")
 #: Each variant: its preprocessing (None = none at all, the raw image) and its Tesseract settings.
@@ -119,11 +122,12 @@ def synth_items(work: Path, levels: Sequence[str], pages: int) -> list[Item]:
         for seed in range(1, pages + 1):
             out = work / f"{level}-{seed}"
             image, truth = out / "page-1.png", out / "page-1.gt.txt"
+            dpi = LOWRES_DPI if level == "lowres" else 300
             if not truth.exists():
-                doc = make_document(out, seed=seed, level="archival" if level == "phone" else level,
-                                    phone=level == "phone")
+                doc = make_document(out, seed=seed, level="archival" if level in ("phone", "lowres") else level,
+                                    phone=level == "phone", dpi=dpi)
                 truth.write_text(doc.pages[0].text, encoding="utf-8")
-            items.append(Item(level, seed - 1, image, truth.read_text(encoding="utf-8"), 300.0, 3))
+            items.append(Item(level, seed - 1, image, truth.read_text(encoding="utf-8"), float(dpi), 3))
     return items
 
 

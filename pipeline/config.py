@@ -177,11 +177,12 @@ class PreprocessConfig:
     skew_precision_deg: float = 0.05
     #: Resize so that the typical character is ``target_glyph_px`` high (typescript at 300 dpi
     #: measures 22–28), when it is off by more than a factor ``rescale_tolerance``; never enlarge
-    #: more than ``max_upscale`` times nor beyond ``max_megapixels``.
+    #: more than ``max_upscale`` times nor beyond ``max_megapixels``. Beyond 2× a 72–150 dpi scan
+    #: reads no better and Tesseract's time grows with the pixels (bench/RESULTS.md, 7 Dec).
     rescale: bool = True
     target_glyph_px: float = 26.0
     rescale_tolerance: float = 1.5
-    max_upscale: float = 3.0
+    max_upscale: float = 2.0
     max_megapixels: float = 40.0
     #: ``none`` gives Tesseract the cleaned grayscale image to binarize itself
     #: (``OcrConfig.thresholding_method``); ``sauvola``, ``wolf`` or ``otsu`` binarize here. On the

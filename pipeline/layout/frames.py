@@ -105,6 +105,11 @@ def find_frames(mask: np.ndarray, segments: list[tuple[float, float, float, floa
     reach = round(4 * px_per_mm)
     found = []
     segs = drop_repeats([np.asarray(s, dtype=float).reshape(2, 2) for s in segments], px_per_mm)
+    # The short sides are searched for along hundreds of lines a candidate; "ink within 2 px
+    # across the line" is read off the mask widened once along the axis the line crosses (the
+    # long sides' direction, within a few degrees of an axis), so each line is sampled once.
+    widened = {axis: cv2.dilate(mask.astype(np.uint8), np.ones((1, 5) if axis == 0 else (5, 1), np.uint8)) > 0
+               for axis in (0, 1)}
     for i, a in enumerate(segs):
         ua = _unit(a)
         for b in segs[i + 1:]:
@@ -132,14 +137,19 @@ def find_frames(mask: np.ndarray, segments: list[tuple[float, float, float, floa
             for edge in (min(ta[0], tb[0]), max(ta[1], tb[1])):
                 ts = np.arange(edge - reach, edge + reach + 1)
                 best = (-1.0, 0.0, 0.0)
+                wide = widened[int(abs(u[1]) > abs(u[0]))]
                 for shift in range(-lean, lean + 1, 2):
                     d = (shift * u + across * n) / math.hypot(shift, across)
-                    covered = coverage(parallel_profiles(mask, ts[:, None] * u + lo * n, d,
-                                                         round(math.hypot(shift, across)), 2), gap)
+                    covered = coverage(parallel_profiles(wide, ts[:, None] * u + lo * n, d,
+                                                         round(math.hypot(shift, across)), 0), gap)
                     k = int(np.argmax(covered))
                     if covered[k] > best[0]:
                         best = (float(covered[k]), float(ts[k]), float(ts[k] + shift))
                 ends.append(best)
+                if best[0] < side_min:
+                    break  # the frame's score is its weakest side's: no need to look further
+            if len(ends) < 2:
+                continue
             (c0, t0, s0), (c1, t1, s1) = ends
             corners = np.array([t0 * u + lo * n, t1 * u + lo * n, s1 * u + hi * n, s0 * u + hi * n])
             long_sides = [_side_coverage(mask, corners[j], corners[k], gap) for j, k in ((0, 1), (3, 2))]
