@@ -40,11 +40,13 @@ def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: in
     left within ``reach_px`` of them joins their part.
     """
     # Letters are judged whole, on all the ink in the box: the ink of a near-black violet ribbon
-    # is coloured only in parts of its strokes, which are no letter shapes.
+    # is coloured only in parts of its strokes, which are no letter shapes. And on the element's
+    # own ink: black ink that its letters touch (a letterhead's ruled date line typed on) joins
+    # them into one component.
     x0, y0, x1, y1 = element.bbox
     ink = element.mask | masks.dark[y0:y1, x0:x1] | masks.coloured[y0:y1, x0:x1]
-    min_px = config.typed_letter_min_mm * px_per_mm
-    letters = typed_ink(ink, min_px, config.typed_letter_max_mm * px_per_mm)
+    min_px, max_px = config.typed_letter_min_mm * px_per_mm, config.typed_letter_max_mm * px_per_mm
+    letters = typed_ink(ink, min_px, max_px) | typed_ink(element.mask, min_px, max_px)
     heights = component_heights(letters)
     typed = element.mask & letters
     # Specks (grain, a fold's broken fibres) weigh nothing either way.
