@@ -72,6 +72,17 @@ def test_a_letter_typed_with_a_blue_ribbon_is_text():
     assert not [(kind, box) for kind, box in shifted for ln in lines if covered(ln, box) > 0.5], shifted
 
 
+def test_a_blue_typed_date_on_a_printed_rule_is_text():
+    # The date of this letter is typed on the letterhead's printed date line: the black rule
+    # joins the blue letters into one shape, which was once taken for handwriting.
+    page = page_of("stanford-en-02")
+    with (PAGES / "stanford-en-02" / "gt_lines.tsv").open(encoding="utf-8") as f:
+        date = next(tuple(int(row[k]) for k in ("x0", "y0", "x1", "y1")) for row in csv.DictReader(f, delimiter="\t")
+                    if "Typewritten" in row["line_type"] and "1905" in row["text"])
+    regions = detect_regions(page, LayoutConfig(read_elements=False))
+    assert not [r for r in regions if covered(date, r.bbox) > 0.5], regions
+
+
 def test_a_pen_signature_among_blue_typing_is_a_signature_or_writing():
     # The signature is written across the typed "Yours sincerely," in black ink; the typing round
     # it must not swallow it, nor it the typing.
