@@ -631,10 +631,11 @@ class LayoutConfig:
     pen_fill_max: float = 0.25
     #: A signature is one row of ink whose largest connected stroke holds at least this share.
     signature_largest_share: float = 0.3
-    #: Writing's edges are at least this sharp (``kinds.edge_sharpness``, 0 to about 0.5): the
-    #: soft shading of a crease or a curled corner is no ink. Pen and type on the real pages
-    #: measure 0.25 and more (a violet signature), creases and curled corners 0.1–0.18.
-    writing_sharpness_min: float = 0.20
+    #: Stamp and pen ink's edges are at least this sharp (``kinds.edge_sharpness``, 0 to about
+    #: 0.5): the soft shading of a crease, a curled corner or a book's stained edge is no ink.
+    #: Pen and type on the real pages measure 0.25 and more (a violet signature), creases,
+    #: curled corners and a book's fore-edge 0.06–0.18.
+    ink_sharpness_min: float = 0.20
     #: Read stamps and handwriting with Tesseract (small crops; stamps in 4 orientations × angles).
     read_elements: bool = True
     #: Resolution elements are read at (dpi): stamp and note letters are 3–8 mm high, and 200 dpi

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -20,7 +21,7 @@ from pipeline.layout import detect_regions
 from pipeline.layout.elements import Element, edge_strip
 from pipeline.layout.glossary import lookup
 from pipeline.layout.ink import InkMasks
-from pipeline.layout.kinds import edge_sharpness
+from pipeline.layout.kinds import describe, edge_sharpness, element_kind
 from pipeline.layout.shapes import frame_coverage, ring_coverage, ring_fit, slant_deg
 from pipeline.layout.split import two_hues
 from pipeline.markup import match_markup
@@ -413,7 +414,33 @@ def test_sharp_ink_is_writing_and_soft_shading_is_not():
     violet[40:160, 60:63] = 200.0  # a violet one: paler, and strongly coloured
     shade = np.full((200, 200), 250.0, np.float32)
     shade[:, 120:180] = 250.0 - 130.0 * np.exp(-(((np.arange(120, 180) - 150) / 12.0) ** 2))
-    minimum = LayoutConfig().writing_sharpness_min
+    minimum = LayoutConfig().ink_sharpness_min
     assert sharpness(masks(stroke)) >= minimum
     assert sharpness(masks(violet, 60.0)) >= minimum
     assert sharpness(masks(shade)) < minimum
+
+
+def test_a_soft_edged_outline_is_no_stamp():
+    # A book's stained fore-edge draws a coloured rectangle whose frame test passes; its edges fade
+    # over millimetres, where a stamp's ink is as sharp as a pen's (150 dpi, 5.9 px/mm).
+    config = LayoutConfig()
+    ppm = 150 / 25.4
+    box = np.zeros((120, 160), bool)
+    box[10:110, 10:150] = True
+    box[14:106, 14:146] = False
+    sharp = np.where(box, 120.0, 250.0).astype(np.float32)
+    soft = cv2.GaussianBlur(sharp, (0, 0), 6.0)
+    kinds = {}
+    for name, lightness in (("sharp", sharp), ("soft", soft)):
+        ink = lightness < 230
+        chroma = (0.3 * (250.0 - lightness)).astype(np.float32)
+        masks = InkMasks(ink, ink, np.full(ink.shape, 300.0, np.float32), chroma, lightness, (0, 0, 160, 120))
+        ys, xs = np.nonzero(ink)
+        bbox = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        element = Element(bbox, ink[bbox[1]:bbox[3], bbox[0]:bbox[2]], True, 300.0)
+        decided = element_kind(describe(element, ppm, masks), config)
+        kinds[name] = None if decided is None else decided[0]
+        if name == "soft":  # its outline alone would make it a stamp
+            outline = {k: v for k, v in describe(element, ppm, masks).items() if k != "sharpness"}
+            assert element_kind(outline, config)[0] == "stamp"
+    assert kinds == {"sharp": "stamp", "soft": None}

@@ -84,9 +84,10 @@ def edge_sharpness(element: Element, masks: InkMasks, pad_px: int) -> float:
 def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str, float] | None:
     """Kind and confidence (0–1) of an element from its ``describe`` features; None for noise.
 
-    Solid blots are none. A ring or a four-sided frame of stamp size makes a stamp. Other ink is writing: one row whose
-    largest stroke holds much of the ink is a signature, the rest handwriting. Grey-black writing is
-    less certain than coloured writing, because the typed text shares its ink.
+    Solid blots and soft shading are none. A ring or a four-sided frame of stamp size makes a
+    stamp. Other ink is writing: one row whose largest stroke holds much of the ink is a
+    signature, the rest handwriting. Grey-black writing is less certain than coloured writing,
+    because the typed text shares its ink.
     """
     w, h = features["width_mm"], features["height_mm"]
     if max(w, h) < config.min_element_mm or features["ink_mm2"] < config.min_ink_mm2:
@@ -98,6 +99,10 @@ def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str,
     # Solid blots (ink spills, photo corners, punched holes, a book's stained edge) are neither
     # stamp nor writing: a stamp's outline and pen strokes leave most of their box empty.
     if features["fill"] > 0.5:
+        return None
+    # Shading (a crease, a fold, a curled corner, a book's stained edge) passes the local ink
+    # threshold, softly; stamp ink is as sharp as pen ink.
+    if features.get("sharpness", 1.0) < config.ink_sharpness_min:
         return None
     stamp_sized = min(w, h) >= config.stamp_min_mm
     # Grey-black ink is shared with the type, so a stamp in it needs a more complete outline.
@@ -114,9 +119,6 @@ def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str,
         return "stamp", features["frame"]
     if features["cut"]:
         return "stamp", 0.7
-    # Shading (a crease, a fold, a curled corner) passes the local ink threshold, softly.
-    if features.get("sharpness", 1.0) < config.writing_sharpness_min:
-        return None
     base = 0.8 if features["coloured"] else 0.55
     if features["rows"] <= 1 and features["largest_share"] >= config.signature_largest_share \
             and aspect >= 1.5 and h >= 4.0 and max(w, h) > config.marginal_max_mm:
