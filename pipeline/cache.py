@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from cattrs.preconf.json import make_converter
 
-from pipeline import document, page
+from pipeline import page
 from pipeline.config import Config
 from pipeline.model import PageSource
 
@@ -131,6 +131,9 @@ def _file_digest(path: str, size: int, mtime_ns: int) -> bytes:
 def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:
     """Hex key of a document's analysis: the transcript's bytes, its pages' ``page_key``s in
     order, the analysis settings (``document.SETTINGS``) and the per-document flow's code."""
+    # Not imported with this module: its imports load in the background while pages are read.
+    from pipeline import document
+
     h = hashlib.sha256(Path(transcript).read_bytes())
     settings = (CACHE_FORMAT, code_fingerprint(document.__name__), tuple(page_keys),
                 _settings(config, document.SETTINGS))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from pipeline import align as align_stage
 from pipeline import checks as checks_stage
+from pipeline.checks import CheckResult
 from pipeline.config import Config
 from pipeline.divergence import find_divergences
 from pipeline.lang.lexicon import Lexicon
@@ -22,9 +23,15 @@ from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetri
 SETTINGS = ("transcript", "align", "divergence", "checks", "markup", "ocr")
 
 
-def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config) -> DocumentReport:
-    """Compare a document's pages with its transcription and run every check; no I/O."""
-    checked = checks_stage.run_checks(transcript_, config.checks)
+def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config,
+            checked: CheckResult | None = None) -> DocumentReport:
+    """Compare a document's pages with its transcription and run every check; no I/O.
+
+    ``checked``: the transcription's own checks (``check_transcript``), when they were run already
+    (they need no page).
+    """
+    if checked is None:
+        checked = check_transcript(transcript_, config)
     flags: list[Flag] = list(checked.flags)
     metrics: Metrics | None = None
     page_metrics: tuple[PageMetrics, ...] = ()
@@ -54,3 +61,9 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
         lines=lines,
         paragraphs=checked.paragraphs,
     )
+
+
+def check_transcript(transcript_: Transcript, config: Config) -> CheckResult:
+    """The checks of a transcription's own text (``checks.run_checks``): dates, numbers and names
+    inside the original and against the translation."""
+    return checks_stage.run_checks(transcript_, config.checks)

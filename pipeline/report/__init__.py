@@ -9,11 +9,13 @@ from pipeline.report.files import (
     require_report_folder,
     safe_component,
 )
+from pipeline.report.html import compile_templates
 from pipeline.report.json import report_json
 from pipeline.report.writer import FlagCounts, IndexRow, ReportFiles, write_index, write_report
 
 __all__ = [
     "EXPORT_FORMATS",
+    "compile_templates",
     "encode_pixels",
     "FlagCounts",
     "IndexRow",
