@@ -220,12 +220,15 @@ def measure(page: Page, limit_s: float, engine: str) -> dict:
 
 def table_row(r: dict) -> str:
     shown = "killed" if r["pipeline_cer"] is None else f"{r['pipeline_cer']:.3f}"
+    raw = f"{r['raw_cer']:.3f}"
+    if r["chars"] < MIN_CHARS:  # left out of the totals, as ``summary`` says
+        raw = shown = f"({r['chars']} typed characters)"
     inside = "" if r["inside_s"] is None else f" ({r['inside_s']:.1f})"
     lay = r["layout"]
     cells = ("—",) * 4 if lay is None else (
         f"{lay['found']}/{lay['targets']}" if lay["targets"] else "—", str(lay["false"]),
         str(lay["mislabelled"]), str(lay["unlabelled"]))
-    return (f"| {r['page']} | {r['raw_cer']:.3f} | {shown} | {r['raw_s']:.1f} | {r['pipeline_s']:.1f}{inside} | "
+    return (f"| {r['page']} | {raw} | {shown} | {r['raw_s']:.1f} | {r['pipeline_s']:.1f}{inside} | "
             f"{r['pipeline_s'] / r['raw_s']:.2f} | " + " | ".join(cells) + " |")
 
 
