@@ -18,7 +18,7 @@ from pipeline import cache, ingest, ocr, transcript
 from pipeline.cache import Cache
 from pipeline.config import AUTO, Config
 from pipeline.errors import InputFileError, ScanproofError, ScanproofWarning
-from pipeline.executor import TaskOutcome, run_tasks
+from pipeline.executor import TaskOutcome, run_tasks, runs_here
 from pipeline.lang.script import CYRILLIC, LATIN, letters_by_script, ocr_scripts
 from pipeline.model import DocumentReport, PageResult, PageSource, Transcript
 from pipeline.page import read_page_task
@@ -190,19 +190,23 @@ def run_documents(
             del pending[doc_id]
             pages = [p.pages[i] for i in sorted(p.pages)]
             try:
-                report = _analyse_cached(transcripts[doc_id], p, pages, p.config, store, checks[doc_id].result)
+                report = _analyse_cached(transcripts[doc_id], p, pages, p.config, store, checks[doc_id])
                 files = write_report(report, folder_of(doc_id), exports=config.report.exports, config=config.report)
                 outcomes[doc_id] = DocumentOutcome(doc_id, files=files)
             except ScanproofError as err:
                 fail(doc_id, err)
 
     # What the analysis needs that no page does (``_prepare_analysis``, 0.3 s on a one-page
-    # document) is done in a thread while the pages are read, for the OCR and OpenCV leave the
-    # GIL: a one-page run does not wait for it after its page.
+    # document) is done in a thread while the pages are read here, for the OCR and OpenCV leave
+    # the GIL: a one-page run does not wait for it after its page. Not when worker processes
+    # read them: a process forked while a thread holds a lock (an import's) inherits it held,
+    # and waits on it for ever.
     checking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-checks",
-                                  initializer=leave_stop_signals_to_the_main_thread)
+                                  initializer=leave_stop_signals_to_the_main_thread) \
+        if runs_here(config.run, total) else None
     try:
-        checks = {doc_id: checking.submit(_prepare_analysis, transcripts[doc_id], p.config)
+        checks = {doc_id: (functools.partial(_prepare_analysis, transcripts[doc_id], p.config) if checking is None
+                           else checking.submit(_prepare_analysis, transcripts[doc_id], p.config).result)
                   for doc_id, p in pending.items()}
         with closing(_read_pages(pending, config, store)) as readings:
             for outcome, cached in readings:
@@ -210,7 +214,8 @@ def run_documents(
                 if not pending:
                     break  # every document is reported or failed: leave what is queued unread
     finally:
-        checking.shutdown(wait=False, cancel_futures=True)
+        if checking is not None:
+            checking.shutdown(wait=False, cancel_futures=True)
     if store is not None and store.ignored:
         warnings.warn(ScanproofWarning(
             f"{len(store.ignored)} cache entries in {store.folder} could not be used (damaged, or not "

@@ -94,6 +94,16 @@ def worker_count(jobs: int) -> int:
     return jobs if jobs > 0 else max(1, os.cpu_count() or 1)
 
 
+def runs_here(config: RunConfig, tasks: int) -> bool:
+    """Whether ``run_tasks`` runs ``tasks`` tasks (or fewer) in this process, starting no worker."""
+    return config.executor == "local" and _local_workers(config, tasks) == 1
+
+
+def _local_workers(config: RunConfig, tasks: int) -> int:
+    # No more workers than tasks: a one-page run reads its page here, with no pool to start.
+    return min(worker_count(config.jobs), max(1, tasks))
+
+
 def run_tasks(
     fn: Callable[..., T], tasks: Iterable[tuple[K, tuple[Any, ...]]], config: RunConfig
 ) -> Iterator[TaskOutcome[K]]:
@@ -108,8 +118,7 @@ def run_tasks(
         yield from _run_dask(fn, dict(tasks), worker_count(config.jobs), config.scheduler)
     elif config.executor == "local":
         pending = dict(tasks)
-        # No more workers than tasks: a one-page run reads its page here, with no pool to start.
-        yield from _run_local(fn, pending, min(worker_count(config.jobs), max(1, len(pending))))
+        yield from _run_local(fn, pending, _local_workers(config, len(pending)))
     else:
         raise BadArgumentsError(f"unknown executor {config.executor!r}; use 'local' or 'dask'")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import RunConfig
-from pipeline.executor import WorkerDied, run_tasks
+from pipeline.executor import WorkerDied, run_tasks, runs_here
 from pipeline.tempfiles import temporary_directory
 
 
@@ -113,3 +113,15 @@ def test_a_caller_that_stops_reading_leaves_the_queued_tasks_unrun(tmp_path):
     time.sleep(1.0)
     assert len(list((tmp_path / "started").iterdir())) < 10
     assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_tasks_run_here_only_when_no_worker_is_started():
+    # The batch layer runs a helper thread only then: a worker forked beside a thread that holds
+    # a lock inherits it held.
+    assert runs_here(RunConfig(jobs=2), 1)
+    assert runs_here(RunConfig(jobs=1), 40)
+    assert not runs_here(RunConfig(jobs=2), 2)
+    assert not runs_here(RunConfig(jobs=0), 40) or (os.cpu_count() or 1) == 1
+    assert not runs_here(RunConfig(jobs=1, executor="dask"), 1)
+    here = list(run_tasks(os.getpid, [("a", ())], RunConfig(jobs=2)))
+    assert here[0].result == os.getpid()
