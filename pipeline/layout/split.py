@@ -48,11 +48,12 @@ def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: in
     min_px, max_px = config.typed_letter_min_mm * px_per_mm, config.typed_letter_max_mm * px_per_mm
     letters = typed_ink(ink, min_px, max_px) | typed_ink(element.mask, min_px, max_px)
     heights = component_heights(letters)
+    spread = row_height_spread(letters)
     typed = element.mask & letters
     # Specks (grain, a fold's broken fibres) weigh nothing either way.
     marks = element.mask & ~specks(element.mask, min_px)
     if len(heights) < config.typed_letters_min or typed.sum() < config.typed_share_min * marks.sum() \
-            or height_spread(heights) > config.typed_height_spread_max \
+            or spread > config.typed_height_spread_max \
             or not _type_sized(float(np.median(heights)), text_letter_px, config.typed_size_ratio_max) \
             or kind_of(element, px_per_mm, config) == "stamp":
         return [element]
@@ -90,6 +91,29 @@ def component_heights(mask: np.ndarray) -> np.ndarray:
     """Heights (pixels) of the connected components of ``mask``."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     return stats[1:, cv2.CC_STAT_HEIGHT]
+
+
+def row_height_spread(letters: np.ndarray) -> float:
+    """``height_spread`` of the letters (components of the bool mask ``letters``) row by row: the
+    median over rows of three letters or more, each row weighted by its letters; of all the
+    letters when no row has three.
+
+    A typed line and what stands beside it in one element (the faint show-through of the verso's
+    lines, a printed letterhead above the date) are each of one size, but not of the same size.
+    """
+    _, _, stats, _ = cv2.connectedComponentsWithStats(letters.astype(np.uint8), connectivity=8)
+    tops, heights = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_HEIGHT]
+    if len(heights) == 0:
+        return 0.0
+    centres = tops + heights / 2
+    order = np.argsort(centres)
+    # A new row starts where the centres jump by more than half a letter.
+    breaks = np.nonzero(np.diff(centres[order]) > 0.5 * np.median(heights))[0] + 1
+    rows = [heights[r] for r in np.split(order, breaks) if len(r) >= 3]
+    if not rows:
+        return height_spread(heights)
+    spreads = np.repeat([height_spread(r) for r in rows], [len(r) for r in rows])
+    return float(np.median(spreads))
 
 
 def height_spread(heights: np.ndarray) -> float:
