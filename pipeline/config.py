@@ -619,8 +619,8 @@ class LayoutConfig:
     text_ink_share_min: float = 0.25
     #: ... and holds at least ``typed_letters_min`` such letters (a word standing alone between
     #: the fragments of a near-black ribbon), whose heights spread (interquartile range over
-    #: median) by at most ``typed_height_spread_max``: typed lines of the real pages 0–0.24,
-    #: hand-printed notes of the generator 0.5–0.8.
+    #: median, row by row: ``split.row_height_spread``) by at most ``typed_height_spread_max``:
+    #: typed lines of the real pages 0–0.24, hand-printed notes of the generator 0.5–0.8.
     typed_letters_min: int = 2
     typed_height_spread_max: float = 0.35
     #: ... and on a page typed in a coloured ink, letters whose median height is within this

@@ -23,7 +23,7 @@ from pipeline.layout.glossary import lookup
 from pipeline.layout.ink import InkMasks
 from pipeline.layout.kinds import describe, edge_sharpness, element_kind
 from pipeline.layout.shapes import frame_coverage, ring_coverage, ring_fit, slant_deg
-from pipeline.layout.split import two_hues
+from pipeline.layout.split import component_heights, height_spread, row_height_spread, two_hues
 from pipeline.markup import match_markup
 from pipeline.model import BBox, PageImage, PageSource, Region, Severity
 from pipeline.synth.degrade import LEVELS
@@ -444,3 +444,18 @@ def test_a_soft_edged_outline_is_no_stamp():
             outline = {k: v for k, v in describe(element, ppm, masks).items() if k != "sharpness"}
             assert element_kind(outline, config)[0] == "stamp"
     assert kinds == {"sharp": "stamp", "soft": None}
+
+
+def test_letters_of_one_size_a_row_are_regular_though_the_rows_differ():
+    # A typed line under the show-through of larger letters: each row of one size, not the same.
+    letters = np.zeros((120, 400), bool)
+    for i in range(12):
+        letters[10:40, 10 + 30 * i:30 + 30 * i] = True  # 30 px letters
+        letters[70:86, 12 + 30 * i:24 + 30 * i] = True  # 16 px letters
+    assert height_spread(component_heights(letters)) > LayoutConfig().typed_height_spread_max
+    assert row_height_spread(letters) < 0.05
+    # Hand-printed letters mix heights within their row: that stays irregular.
+    mixed = np.zeros((120, 400), bool)
+    for i, h in enumerate([30, 14, 22, 34, 12, 26, 18, 30, 14, 24]):
+        mixed[60 - h:60, 10 + 35 * i:30 + 35 * i] = True
+    assert row_height_spread(mixed) > LayoutConfig().typed_height_spread_max

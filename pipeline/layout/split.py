@@ -26,12 +26,12 @@ def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: in
 
     Type is ink in letters of one size standing level in lines (``typed_ink``), whatever its
     colour: a letter typed with a blue or violet ribbon, a printed letterhead. It takes at least
-    ``config.typed_letters_min`` letters, whose
-    heights spread by at most ``config.typed_height_spread_max`` (hand-printed letters mix tall
-    loops and small strokes), and ``config.typed_share_min`` of the element's ink. When the
-    height of the page's typed letters is known (``text_letter_px``), the element's letters must
-    be of about that size (``config.typed_size_ratio_max``): a note is written larger than type. A stamp (its
-    ring or frame) stays whole, since its legend stands in lines too.
+    ``config.typed_letters_min`` letters, whose heights spread, row by row, by at most
+    ``config.typed_height_spread_max`` (hand-printed letters mix tall loops and small strokes;
+    ``row_height_spread``), and ``config.typed_share_min`` of the element's ink. When the height
+    of the page's typed letters is known (``text_letter_px``), the element's letters must be of
+    about that size (``config.typed_size_ratio_max``): a note is written larger than type. A
+    stamp (its ring or frame) stays whole, since its legend stands in lines too.
 
     What is left when the letters are taken out holds the type's loose marks (touching or broken
     letters, punctuation, letters joined by a crease) and perhaps writing: strokes taller than
