@@ -163,6 +163,15 @@ def test_pre_reform_spelling_is_a_known_spelling() -> None:
     assert lexicon.modern_spelling("Ѳедоръ") == "Федор"
     assert lexicon.modern_spelling("объ") == "об" and lexicon.modern_spelling("подъезд") == "подъезд"
     assert lexicon.is_word_form("бѣлымъ") and lexicon.is_word_form("шаръ")
+
+
+def test_pre_reform_adjective_endings_are_known_spellings() -> None:
+    # The reform respelt -аго/-яго as -ого/-его and -ыя/-ія as -ые/-ие.
+    for word in ("старинныя", "добраго", "синяго", "синія", "хорошаго"):
+        assert lexicon.is_word_form(word), word
+    assert not lexicon.is_word_form("кывыя")
+    assert lexicon.modern_spellings("армия") == ("армия",)
+    assert lexicon.modern_spellings("новыя") == ("новыя", "новые", "новой")
     assert not lexicon.is_word_form("бѣлымф")
 
 

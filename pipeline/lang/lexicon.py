@@ -1,8 +1,8 @@
 """The words of a document's languages: which strings are words, for the stages that weigh readings.
 
 Russian's dictionary is pymorphy3's (OpenCorpora: word forms and their readings); a word in
-pre-reform spelling (``бѣлымъ``, ``присутствїя``, ``Ѳедоръ``) is looked up in its modern spelling,
-for it is a known spelling, not an error. English, French, German and Spanish words are looked up
+pre-reform spelling (``бѣлымъ``, ``присутствїя``, ``Ѳедоръ``, ``старинныя``) is looked up in its
+modern spelling, letters and adjective endings, for it is a known spelling, not an error. English, French, German and Spanish words are looked up
 in Debian's Hunspell dictionaries (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls,
 Hunspell's rules (affixes, compounds, case) in Python. Loading a dictionary takes 0.5–2 s and tens
 of MB, so there is one of each per process, loaded when first asked; the questions asked again and
@@ -35,10 +35,28 @@ _PRE_REFORM = str.maketrans("ѣѢіІїЇѳѲѵѴ", "еЕиИиИфФиИ")
 _FINAL_HARD_SIGN = re.compile(r"(?<=[бвгджзклмнпрстфхцчшщБВГДЖЗКЛМНПРСТФХЦЧШЩ])[ъЪ]$")
 
 
+#: Endings of adjectives and participles the 1918 reform respelt, and what each became: the
+#: genitive ``-аго``/``-яго`` (``новаго`` → ``нового``, ``хорошаго`` → ``хорошего``), the plural
+#: ``-ыя``/``-ія`` (``старинныя`` → ``старинные``), which was also a feminine genitive (``-ой``,
+#: ``-ей``). No modern word ends so, so the rule cannot make a modern misspelling a word.
+_PRE_REFORM_ENDINGS = (("аго", ("ого", "его")), ("яго", ("его",)), ("ыя", ("ые", "ой")),
+                       ("ія", ("ие", "ей")), ("їя", ("ие", "ей")))
+
+
 def modern_spelling(word: str) -> str:
     """``word`` (Cyrillic) in post-1918 spelling: ``ѣ`` → ``е``, ``і``/``ї``/``ѵ`` → ``и``, ``ѳ`` →
     ``ф``, a final hard sign after a consonant dropped (``бѣлымъ`` → ``белым``)."""
     return _FINAL_HARD_SIGN.sub("", word.translate(_PRE_REFORM))
+
+
+def modern_spellings(word: str) -> tuple[str, ...]:
+    """The post-1918 spellings ``word`` (Cyrillic, lower case) may have: ``modern_spelling``'s,
+    and, where it ends as an adjective did before the reform (``_PRE_REFORM_ENDINGS``), with each
+    ending that replaced it (``старинныя`` → ``старинные``, ``старинной``)."""
+    plain = _FINAL_HARD_SIGN.sub("", word)
+    respelt = [plain[: -len(old)] + new for old, news in _PRE_REFORM_ENDINGS if plain.endswith(old)
+               for new in news]
+    return tuple(dict.fromkeys(modern_spelling(w) for w in (word, *respelt)))
 
 
 @cache
@@ -54,8 +72,7 @@ def is_word_form(word: str) -> bool:
     lower = word.lower()
     if russian().word_is_known(lower):
         return True
-    modern = modern_spelling(lower)
-    return modern != lower and bool(modern) and bool(russian().word_is_known(modern))
+    return any(modern != lower and modern and russian().word_is_known(modern) for modern in modern_spellings(lower))
 
 
 @lru_cache(maxsize=1 << 16)
