@@ -2,9 +2,10 @@
 
 Russian's dictionary is pymorphy3's (OpenCorpora: word forms and their readings); a word in
 pre-reform spelling (``бѣлымъ``, ``присутствїя``, ``Ѳедоръ``, ``старинныя``) is looked up in its
-modern spelling, letters and adjective endings, for it is a known spelling, not an error. English, French, German and Spanish words are looked up
-in Debian's Hunspell dictionaries (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls,
-Hunspell's rules (affixes, compounds, case) in Python. Loading a dictionary takes 0.5–2 s and tens
+modern spelling, letters and adjective endings, for it is a known spelling, not an error.
+English, French, German and Spanish words are looked up in Debian's Hunspell dictionaries
+(``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls, Hunspell's rules (affixes,
+compounds, case) in Python. Loading a dictionary takes 0.5–2 s and tens
 of MB, so there is one of each per process, loaded when first asked; the questions asked again and
 again (a document's words recur) are cached.
 """
