@@ -17,7 +17,7 @@ from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
 from pipeline.divergence.classify import _no_room, blind_letters
-from pipeline.divergence.evidence import _lemmas, _one_letter_from_word, _reads_clearly, _repair
+from pipeline.divergence.evidence import _dictionary_terms, _lemmas, _one_letter_from_word, _reads_clearly, _repair
 from pipeline.divergence.numbers import _impossible_date, _in_translation, _is_number_sign, _without_years
 from pipeline.lang.lexicon import Lexicon, is_word_form
 from pipeline.lang.translit import transliterate
@@ -290,3 +290,12 @@ def test_dates_no_calendar_has():
     assert _impossible_date("70,", "May", "1967") and _impossible_date("8/72/59", "", "")
     assert _impossible_date("31.13.61", "", "") and not _impossible_date("12.3.61", "", "")
     assert not _impossible_date("21", "May", "") and not _impossible_date("45", "of", "tons")
+
+
+def test_a_reading_with_a_digit_among_its_letters_is_no_word():
+    # Old print's `ї` read as `1`: the letters left (`сыскан`) happen to make a word; the reading does not.
+    config = DivergenceConfig()
+    lex = Lexicon.for_ocr("rus", config.hunspell_dir)
+    verdict, terms = _dictionary_terms("сысканїе", "сыскан1е", lex, config)
+    assert verdict != "scan", terms
+    assert _dictionary_terms("новые", "новыс", lex, config)[0] == "transcription"

@@ -21,6 +21,19 @@ from pipeline.lang.proper_names import is_name_or_abbreviation
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
 #: A word of any script: letters, maybe joined by hyphens or apostrophes (``l'état``, ``well-known``).
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+#: A token of letters and digits, maybe joined by hyphens or apostrophes, and a letter beside a digit.
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_GLUED = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+
+
+def _lexicon_words(text: str) -> list[str]:
+    """The words of ``text`` for a dictionary to judge: its runs of letters, but a token whose
+    letters touch a digit whole (``сыскан1е``, a letter read as a digit), which no dictionary
+    knows: its letters alone may happen to make a word (``сыскан``). ``5-го`` gives ``го``."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        out += [token] if _GLUED.search(token) else _WORD.findall(token)
+    return out
 
 
 def _shape_terms(
@@ -218,8 +231,8 @@ def _dictionary_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig)
     when no words differ or the lexicon cannot tell), and the evidence."""
     # The transcription's abbreviations (``МНР``) are mostly not in the dictionary: that says nothing;
     # nor do words the lexicon cannot tell of (another script, a language without a dictionary).
-    tw = [w for w in _WORD.findall(t) if lex.knows(w) is not None and (not _is_code(w) or lex.knows(w))]
-    sw = [w for w in _WORD.findall(scan) if lex.knows(w) is not None]
+    tw = [w for w in _lexicon_words(t) if lex.knows(w) is not None and (not _is_code(w) or lex.knows(w))]
+    sw = [w for w in _lexicon_words(scan) if lex.knows(w) is not None]
     only_t = [w for w in tw if w not in sw and len(w) > 1]
     only_s = [w for w in sw if w not in tw and len(w) > 1]
     if not only_t or not only_s:
