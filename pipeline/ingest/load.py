@@ -41,4 +41,3 @@ def load_page(source: PageSource, index: int, config: IngestConfig) -> PageImage
         pixels = to_rgb(upright)
     dpi, estimated = resolution(pixels, file_dpi, config)
     return PageImage(index, source, pixels, dpi, estimated, page_off_sheet(pixels, dpi, config))
-

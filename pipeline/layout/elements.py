@@ -180,9 +180,8 @@ def sub_element(element: Element, mask: np.ndarray) -> Element | None:
 
 def edge_strip(box: BBox, frame: BBox, thin_px: int, long_px: int, near_px: int = 0) -> bool:
     """Whether ``box`` comes within ``near_px`` of a side of ``frame`` (the sheet's box, or the
-    image's) and runs
-    along it for over a quarter of its length, or for at least ``long_px`` while at most
-    ``thin_px`` thick: the scanner's lid, the shadow of the paper's edge or the table round a
+    image's) and runs along it for over a quarter of its length, or for at least ``long_px`` while
+    at most ``thin_px`` thick: the scanner's lid, the shadow of the paper's edge or the table round a
     photographed sheet, not a note cut off by the edge (wider) nor a digit beside it (shorter)."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
@@ -194,8 +193,7 @@ def edge_strip(box: BBox, frame: BBox, thin_px: int, long_px: int, near_px: int 
 
 def edge_sliver(box: BBox, frame: BBox, thin_px: int, near_px: int = 0) -> bool:
     """Whether ``box`` comes within ``near_px`` of a side of ``frame`` (the sheet's box, or the
-    image's) while at most
-    ``thin_px`` thick across it and three times as long along it: the paper's edge, its shadow or
+    image's) while at most ``thin_px`` thick across it and three times as long along it: the paper's edge, its shadow or
     the next sheet showing at the border of a scan, cut off by the crop, not writing."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0

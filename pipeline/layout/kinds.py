@@ -59,9 +59,9 @@ def edge_sharpness(element: Element, masks: InkMasks, pad_px: int) -> float:
     per pixel, Sobel) along the ink's outline, over the strength of the ink's strongest tenth.
     The paper is the 75th percentile of the lightness within ``pad_px`` of the element's box.
 
-    Pen, stamp and type ink meet the paper within a pixel or two at the analysis resolution (0.3
+    Pen, stamp and type ink meet the paper within a pixel or two at the analysis resolution (0.25
     and more on the real pages); the shading of a crease, a fold or a curled corner fades over
-    millimetres (0.1–0.2 there) and still passes the local ink threshold.
+    millimetres (0.06–0.18 there) and still passes the local ink threshold.
     """
     x0, y0, x1, y1 = element.bbox
     h, w = masks.lightness.shape
@@ -80,6 +80,7 @@ def edge_sharpness(element: Element, masks: InkMasks, pad_px: int) -> float:
     kernel = np.ones((3, 3), np.uint8)
     outline = cv2.dilate(mask, kernel) > cv2.erode(mask, kernel)
     return float(np.percentile(gradient[outline], 75)) / max(1.0, float(np.percentile(ink, 90)))
+
 
 def element_kind(features: dict[str, float], config: LayoutConfig) -> tuple[str, float] | None:
     """Kind and confidence (0–1) of an element from its ``describe`` features; None for noise.

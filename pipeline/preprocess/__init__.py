@@ -64,11 +64,11 @@ def preprocess(page: PageImage, config: PreprocessConfig, orient: Orientation | 
 
     Steps, in order, each only when switched on in ``config``: sheet detection and perspective
     correction (photos), ink separation (colour scans), what is off the sheet painted as paper
-    (``PageImage.off_sheet``), illumination flattening, border and
-    punch-hole removal, orientation (90° turns, found by ``orient``; skipped without it), deskew,
-    rescale, binarization. ``writing``: the boxes (input pixels) of the stamps, notes and
-    signatures found on the page; when given, ink separation takes foreign ink out only near them
-    (``config.ink_region_margin_mm``), else wherever it is.
+    (``PageImage.off_sheet``), illumination flattening, border and punch-hole removal, orientation
+    (90° turns, found by ``orient``; skipped without it), deskew, rescale, binarization.
+    ``writing``: the boxes (input pixels) of the stamps, notes and signatures found on the page;
+    when given, ink separation takes foreign ink out only near them (``config.ink_region_margin_mm``),
+    else wherever it is.
     """
     steps: list[str] = []
     back: list[np.ndarray] = []  # each geometric step's map from its output to its input

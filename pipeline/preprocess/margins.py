@@ -1,9 +1,10 @@
 """Dark scanner borders, table edges, punch holes and what lies off the sheet: not text, painted
 over as paper.
 
-Both are recognised by shape alone: a border is ink touching the image's edge and far longer than
-a character; a punch hole is a solid round blob wider than any typed character. Left in, they make
-Tesseract read rows of ``|`` and ``I`` down the margins.
+Borders and holes are recognised by shape alone: a border is ink touching the image's edge and far
+longer than a character; a punch hole is a solid round blob wider than any typed character. Left
+in, they make Tesseract read rows of ``|`` and ``I`` down the margins. What is off the sheet comes
+found from ingest (``PageImage.off_sheet``).
 """
 
 from __future__ import annotations
