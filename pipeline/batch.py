@@ -240,7 +240,7 @@ def _read_pages(
             if store is None:
                 tasks.append(((doc_id, i), (source, i, p.config)))
                 continue
-            key = cache.page_key(source, p.config, p.engine)
+            key = cache.page_key(source, p.config, p.engine, store.file_digest(source.path))
             p.keys.append(key)
             hit = store.load(key, PageResult)
             if hit is None:
@@ -250,6 +250,8 @@ def _read_pages(
                 # The same image may sit at another place in another document.
                 ocr_page = replace(hit.ocr, index=i, image=str(source.path))
                 hits.append(TaskOutcome((doc_id, i), replace(hit, ocr=ocr_page)))
+    if store is not None:
+        store.keep_digests()
     # Yielded once the loop is done: the caller retires finished documents from ``pending``.
     for outcome in hits:
         yield outcome, True

@@ -11,7 +11,7 @@ entries or none, and a damaged or planted entry is ignored.
 
 from __future__ import annotations
 
-import ast
+import base64
 import hashlib
 import json
 import os
@@ -30,7 +30,7 @@ from pipeline.config import Config
 from pipeline.model import PageSource
 
 #: Bump when a cached type changes shape, so that old entries are ignored rather than misread.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -64,13 +64,34 @@ def _code_files(module: str) -> set[Path]:
         seen.add(name)
         files.add(path)
         files.update(_data_files(path.parent))
-        for node in ast.walk(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.Import):
-                todo += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                # ``from pipeline import ocr`` imports a module, ``from pipeline.ocr import run`` a name.
-                todo += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        todo += imported_modules(path.read_text(encoding="utf-8"))
     return files
+
+
+#: An import statement at the start of a line: ``from M import N, …`` (names in parentheses may
+#: run over lines) or ``import M, …``.
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)|import[ \t]+([^\n#]*))",
+                     re.MULTILINE)
+
+
+def imported_modules(source: str) -> list[str]:
+    """The modules that the Python ``source`` may import, as dotted names: each ``import M`` and
+    ``from M import N`` gives ``M``, the latter ``M.N`` too (``from pipeline import ocr`` imports
+    a module, ``from pipeline.ocr import run`` a name). Relative imports are not followed.
+
+    Read with a regular expression, not parsed (parsing the package's modules took a tenth of a
+    second a run): a line of a docstring that reads like an import adds a module, which can only
+    make the fingerprint cover more than it must.
+    """
+    out: list[str] = []
+    for match in _IMPORT.finditer(source):
+        module, names, plain = match.groups()
+        if plain is not None:
+            out += [part.split()[0] for part in plain.split(",") if part.strip()]
+        elif not module.startswith("."):
+            listed = [part.split()[0] for part in re.sub(r"#.*", "", names).strip("()").split(",") if part.strip()]
+            out += [module, *(f"{module}.{name}" for name in listed)]
+    return out
 
 
 def _module_path(name: str) -> Path | None:
@@ -101,16 +122,18 @@ def _settings(config: Config, sections: Sequence[str]) -> tuple[dict, ...]:
     return tuple(asdict(getattr(config, name)) for name in sections)
 
 
-def page_key(source: PageSource, config: Config, engine: str) -> str:
+def page_key(source: PageSource, config: Config, engine: str, digest: bytes | None = None) -> str:
     """Hex key of a page reading: image content, frame, reading settings (``page.SETTINGS``),
     the per-page flow's code and the engine fingerprint.
 
-    ``engine`` identifies the OCR engine and its language data (``ocr.engine_fingerprint``).
-    Only what shapes a page's reading takes part, so editing alignment or check settings
-    re-uses every page.
+    ``engine`` identifies the OCR engine and its language data (``ocr.engine_fingerprint``);
+    ``digest`` is the image file's SHA-256 where it is known (``Cache.file_digest``), else it is
+    computed. Only what shapes a page's reading takes part, so editing alignment or check
+    settings re-uses every page.
     """
-    stat = os.stat(source.path)
-    h = hashlib.sha256(_file_digest(str(source.path), stat.st_size, stat.st_mtime_ns))
+    if digest is None:
+        digest = _file_digest(str(source.path), tuple(_identity(os.stat(source.path))))
+    h = hashlib.sha256(digest)
     settings = (CACHE_FORMAT, code_fingerprint(page.__name__), source.frame, engine,
                 _settings(config, page.SETTINGS))
     h.update(repr(settings).encode())
@@ -118,14 +141,20 @@ def page_key(source: PageSource, config: Config, engine: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _file_digest(path: str, size: int, mtime_ns: int) -> bytes:
-    """SHA-256 of a file's bytes, kept per (path, size, modification time): the pages of a
-    multi-page TIFF or PDF share one file, which is then read once, not once per page."""
+def _file_digest(path: str, identity: tuple[int, ...]) -> bytes:
+    """SHA-256 of a file's bytes, kept per path and ``_identity``: the pages of a multi-page TIFF
+    or PDF share one file, which is then read once, not once per page."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.digest()
+
+
+def _identity(stat: os.stat_result) -> list[int]:
+    """What changes whenever a file is written: device, inode, size, modification and change
+    times (ns). The change time cannot be set back (``touch`` sets the other two)."""
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
 def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:
@@ -155,6 +184,49 @@ class Cache:
         self.folder = Path(folder)
         #: Entries found but not usable, since this object was made.
         self.ignored: list[Path] = []
+        self._digests: dict[str, list] | None = None
+        self._digests_changed = False
+
+    def file_digest(self, path: Path) -> bytes:
+        """SHA-256 of the file at ``path``, remembered in the cache folder (``digests.json``) by the
+        file's identity (``_identity``), as git's index and make remember files: a re-run of a
+        large collection reads none of its scans (hashing them was a sixth of a cached re-run).
+        A file written since is hashed again."""
+        if self._digests is None:
+            self._digests = self._read_digests()
+        name = str(Path(path).resolve())
+        stat = os.stat(name)
+        known = self._digests.get(name)
+        if known is not None and known[:-1] == _identity(stat):
+            return bytes.fromhex(known[-1])
+        digest = _file_digest(name, tuple(_identity(stat)))
+        self._digests[name] = [*_identity(stat), digest.hex()]
+        self._digests_changed = True
+        return digest
+
+    def keep_digests(self) -> None:
+        """Write the digests found since the last call (``file_digest``), atomically; those of
+        files gone or written since are dropped. A failure to write never fails the run."""
+        if not self._digests_changed or self._digests is None:
+            return
+        kept = {}
+        for name, known in self._digests.items():
+            try:
+                if known[:-1] == _identity(os.stat(name)):
+                    kept[name] = known
+            except OSError:
+                continue
+        self._write(self.folder / _DIGESTS, json.dumps({"version": CACHE_FORMAT, "files": kept}).encode())
+        self._digests_changed = False
+
+    def _read_digests(self) -> dict[str, list]:
+        try:
+            data = json.loads((self.folder / _DIGESTS).read_bytes())
+            files = data["files"] if data.get("version") == CACHE_FORMAT else {}
+            return {name: known for name, known in files.items()
+                    if isinstance(known, list) and len(known) == 6 and isinstance(known[-1], str)}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
+            return {}
 
     def load(self, key: str, kind: type[T]) -> T | None:
         """The cached ``kind`` value for ``key``, or None when absent or not usable."""
@@ -171,13 +243,17 @@ class Cache:
 
     def store(self, key: str, value: object) -> None:
         """Save a value, atomically; a failure to write the cache never fails the run."""
-        path = self._entry(key)
+        self._write(self._entry(key), _encode(value))
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        """``data`` into ``path`` atomically (a temporary file renamed); OSError is swallowed."""
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                f.write(_encode(value))
+                f.write(data)
             os.replace(tmp, path)
         except OSError:
             if tmp is not None:
@@ -190,8 +266,14 @@ class Cache:
 
 
 _KEY = re.compile("[0-9a-f]{64}")
+#: The file of ``Cache.file_digest``'s digests, beside the entries' folders (named by two hex digits).
+_DIGESTS = "digests.json"
 _MAGIC = "scanproof-cache"
 _converter = make_converter()
+# Bytes (a page's preview image) as Base64, not cattrs' default Base85: Python decodes Base85 in
+# Python, 0.02 s for a page's preview, which was a third of a cached re-run.
+_converter.register_unstructure_hook(bytes, lambda data: base64.b64encode(data).decode("ascii"))
+_converter.register_structure_hook(bytes, lambda text, _: base64.b64decode(text, validate=True))
 
 
 def _encode(value: object) -> bytes:

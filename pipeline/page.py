@@ -32,22 +32,27 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
     """
     prepare_page_reading()
     page = ingest.load_page(source, index, config.ingest)
-    # The preview is encoded, and the elements read, beside the page's reading (about 0.2 s each
-    # an A4 page): Pillow's encoder, OpenCV and Tesseract all run outside the GIL, so a one-page
-    # run uses the second core. Elements are read there only by an engine that reads in process:
-    # with the ``tesseract`` program that thread would hold a child process and a temporary folder
-    # through a stop, which the stop's unwinding in the main thread does not reach.
+    # The preview is encoded, the grey-stamp search run and the elements read beside the page's
+    # reading (about 0.2 s each an A4 page): Pillow's encoder, OpenCV and Tesseract all run
+    # outside the GIL, so a one-page run uses the second core. The preprocessing needs only the
+    # elements' boxes, not the grey stamps' (it takes coloured ink out). Elements are read there
+    # only by an engine that reads in process: with the ``tesseract`` program that thread would
+    # hold a child process and a temporary folder through a stop, which the stop's unwinding in
+    # the main thread does not reach.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scanproof-preview",
                             initializer=leave_stop_signals_to_the_main_thread) as pool:
         preview = pool.submit(encode_pixels, page.pixels, config.report)
         try:
-            found = layout.detect_regions(page, replace(config.layout, read_elements=False), config.ocr)
-            elements = _element_reading(pool, page, found, config)
+            ink = layout.find_ink(page, config.layout)
+            stamps = pool.submit(layout.grey_stamp_regions, ink, page, config.layout)
+            writing = layout.element_regions(ink, page, config.layout)
+            elements = _element_reading(pool, page, lambda: layout.with_grey_stamps(writing, stamps.result()),
+                                        config)
             orient = partial(ocr.detect_orientation, timeout_s=config.ocr.orientation_timeout_s,
                              engine=config.ocr.engine)
             # Ink is taken out only where the layout stage saw writing: ink it was unsure of, or
             # called type whatever its colour, stays for Tesseract.
-            pre = preprocess.preprocess(page, config.preprocess, orient, [r.bbox for r in found])
+            pre = preprocess.preprocess(page, config.preprocess, orient, [r.bbox for r in writing])
             ocr_page = ocr.recognize(page, pre, config.ocr)
             regions = tuple(elements())
         except TesseractFailedError as err:
@@ -58,15 +63,18 @@ def read_page(source: PageSource, index: int, config: Config) -> PageResult:
         return PageResult(ocr_page, regions, preview.result())
 
 
-def _element_reading(pool: ThreadPoolExecutor, page: PageImage, found: list[Region],
+def _element_reading(pool: ThreadPoolExecutor, page: PageImage, found: Callable[[], list[Region]],
                      config: Config) -> Callable[[], list[Region]]:
-    """What gives the regions ``found`` on ``page`` with their readings: started now in ``pool`` when
-    the engine reads in process (see ``read_page``), else read when asked."""
+    """What gives the page's regions (``found()``, unread) with their readings: started now in
+    ``pool`` when the engine reads in process (see ``read_page``), else read when asked."""
+    def read() -> list[Region]:
+        return layout.read_regions(page, found(), config.layout, config.ocr)
+
     if not config.layout.read_elements:
-        return lambda: found
+        return found
     if ocr.reads_in_process(config.ocr.engine):
-        return pool.submit(layout.read_regions, page, found, config.layout, config.ocr).result
-    return partial(layout.read_regions, page, found, config.layout, config.ocr)
+        return pool.submit(read).result
+    return read
 
 
 def read_page_task(source: PageSource, index: int, config: Config) -> PageResult:

@@ -108,7 +108,7 @@ def test_a_truncated_entry_is_a_miss_not_an_error(tmp_path):
 
 @pytest.mark.parametrize("damage", [
     lambda data: data.replace(b"91.0", b"92.0"),  # the payload changed: the checksum no longer matches
-    lambda data: data.replace(b'"version": 4', b'"version": 99'),  # another version of scanproof
+    lambda data: data.replace(b'"version": %d' % cache.CACHE_FORMAT, b'"version": 99'),  # another version
     lambda data: data.replace(b'"type": "PageResult"', b'"type": "Transcript"'),
     lambda data: b"\x80\x05\x95 not json at all",
     lambda data: b"[" * 100_000,  # nested past any recursion limit
@@ -213,6 +213,72 @@ def test_the_fingerprint_follows_the_imports_of_the_flow(tmp_path, monkeypatch):
         after = fingerprint("pipeline.flow")
         assert after != before, name
         before = after
+
+
+def test_imports_are_found_in_every_form_a_module_writes_them():
+    source = (
+        "import os, pipeline.a.b as ab\n"
+        "from pipeline.c import (\n    d,  # why\n    e as f,\n)\n"
+        "from pipeline import g  # a module\n"
+        "from . import h\n"
+        "    from pipeline.i import j\n"
+        "x = 'from pipeline.k import nothing'\n"
+    )
+    assert cache.imported_modules(source) == ["os", "pipeline.a.b", "pipeline.c", "pipeline.c.d", "pipeline.c.e",
+                                              "pipeline", "pipeline.g", "pipeline.i", "pipeline.i.j"]
+
+
+def test_the_package_s_import_closure_is_what_parsing_the_modules_gives():
+    """The regular expression reads every import of the flows as Python's parser does."""
+    import ast
+
+    for module in (page.__name__, document.__name__):
+        for path in cache._code_files(module):
+            if path.suffix != ".py":
+                continue
+            parsed = set()
+            for node in ast.walk(ast.parse(path.read_bytes())):
+                if isinstance(node, ast.Import):
+                    parsed |= {alias.name for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    parsed |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+            assert parsed <= set(cache.imported_modules(path.read_text(encoding="utf-8"))), path
+
+
+def test_file_digests_are_remembered_until_the_file_is_written_again(tmp_path, monkeypatch):
+    import hashlib
+    import os
+    import time
+
+    scan = tmp_path / "page.png"
+    scan.write_bytes(b"x" * 100)
+    first = cache.Cache(tmp_path / "cache")
+    assert first.file_digest(scan) == hashlib.sha256(b"x" * 100).digest()
+    first.keep_digests()
+
+    def unread(*args):
+        raise AssertionError("the scan was read again")
+
+    # The next run knows the digest without reading the scan.
+    with monkeypatch.context() as m:
+        m.setattr(cache, "_file_digest", unread)
+        assert cache.Cache(tmp_path / "cache").file_digest(scan) == hashlib.sha256(b"x" * 100).digest()
+    # Written again with the same size, its modification time set back: its change time tells.
+    before = scan.stat()
+    time.sleep(0.02)
+    scan.write_bytes(b"y" * 100)
+    os.utime(scan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.Cache(tmp_path / "cache").file_digest(scan) == hashlib.sha256(b"y" * 100).digest()
+
+
+def test_a_damaged_digest_file_only_costs_a_hash(tmp_path):
+    import hashlib
+
+    scan = tmp_path / "page.png"
+    scan.write_bytes(b"z" * 10)
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "digests.json").write_text('{"version": 5, "files": {"a": 1}')
+    assert cache.Cache(tmp_path / "cache").file_digest(scan) == hashlib.sha256(b"z" * 10).digest()
 
 
 class _Untouchable:

@@ -58,3 +58,31 @@ def test_typed_text_and_a_ruled_line_are_no_grey_stamp() -> None:
     # Rows of type, a ruled line under them and a signature: long straight ink, but no frame.
     page, _ = grey_page(None, "clean", underline=True)
     assert [r for r in detect_regions(page, LayoutConfig(read_elements=False)) if r.kind == "stamp"] == []
+
+
+def test_the_page_flow_finds_the_regions_detect_regions_finds(tmp_path: Path) -> None:
+    # ``read_page`` searches for grey stamps beside the preprocessing and the OCR, and merges them
+    # with the elements afterwards: the same regions as the one-call ``detect_regions``, the
+    # stamp's own letters not among them as handwriting.
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from pipeline.config import Config
+    from pipeline.ingest import discover_pages, load_page
+    from pipeline.page import read_page
+
+    stamp = {"shape": "rect", "x_mm": 110.0, "y_mm": 45.0, "w_mm": 50.0, "h_mm": 22.0, "angle_deg": 4.0,
+             "lines": ["ПОСОЛЬСТВО СССР", "РАССЕКРЕЧЕНО"]}
+    page, truth = grey_page(stamp, "archival")
+    path = tmp_path / "grey.png"
+    Image.fromarray(page.pixels).save(path, dpi=(150, 150))
+    config = Config()
+    config = replace(config, ocr=replace(config.ocr, lang="rus"), layout=replace(config.layout, read_elements=False))
+    source = discover_pages([path])[0]
+    flow = read_page(source, 1, config).regions
+    whole = detect_regions(load_page(source, 1, config.ingest), config.layout)
+    assert [(r.kind, r.bbox) for r in flow] == [(r.kind, r.bbox) for r in whole]
+    stamps = [r for r in flow if r.kind == "stamp"]
+    assert len(stamps) == 1 and iou(stamps[0].bbox, truth[0]) >= 0.5
+    assert not [r for r in flow if r.kind == "handwriting" and iou(r.bbox, truth[0]) > 0.1]

@@ -9,7 +9,7 @@ and the features travel with the region as its explanation.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -26,6 +26,20 @@ from pipeline.layout.split import split_stamp, split_type
 from pipeline.model import BBox, PageImage, Region
 
 
+@dataclass(frozen=True, eq=False)
+class PageInk:
+    """A page's ink at analysis resolution and the elements grouped from it (``find_ink``)."""
+
+    masks: InkMasks
+    #: Coloured elements (split into their inks and from the type), then grey-black untyped ones.
+    elements: list[Element]
+    #: How many of ``elements`` are coloured (they come first).
+    coloured: int
+    #: Analysis scale over input scale (at most 1), and the analysis resolution in px a mm.
+    factor: float
+    px_per_mm: float
+
+
 def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None = None) -> list[Region]:
     """Stamps, handwriting and signatures on ``page``, boxes in input pixels, top to bottom.
 
@@ -33,7 +47,20 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     ``features`` that decided it (sizes in mm, coverages and shares 0–1, slant in degrees) and, when
     ``config.read_elements``, the text Tesseract read in it, with the document's OCR settings
     ``ocr`` (its language, where the command line's ``--lang`` goes, and its time limits).
+
+    The same as ``with_grey_stamps(element_regions(ink), grey_stamp_regions(ink))`` of
+    ``ink = find_ink(page)``, which ``page.read_page`` runs in two threads: the grey-stamp search
+    is most of the time, and the preprocessing needs only the elements.
     """
+    ink = find_ink(page, config)
+    regions = with_grey_stamps(element_regions(ink, page, config), grey_stamp_regions(ink, page, config))
+    if config.read_elements:
+        regions = read_regions(page, regions, config, ocr or OcrConfig())
+    return regions
+
+
+def find_ink(page: PageImage, config: LayoutConfig) -> PageInk:
+    """The page's ink masks and its elements: coloured ink and untyped grey-black ink, grouped."""
     factor = min(1.0, config.analysis_dpi / page.dpi)
     rgb = page.pixels
     if factor < 1.0:
@@ -57,32 +84,58 @@ def detect_regions(page: PageImage, config: LayoutConfig, ocr: OcrConfig | None 
     # Black ink lying under a coloured element is the type that the stamp or note was put over.
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
-    grey = []
-    if config.grey_stamps_on_colour or not colour:
-        grey = [g for g in grey_stamps(masks.lightness, masks.coloured, px_per_mm, block, config)
-                if not any(_inside(g[0], c.bbox, 0.3) for c in colour)]
-    regions = [_grey_stamp_region(g, masks.dark, px_per_mm, factor, page) for g in grey]
-    sliver = mm_to_px(config.edge_sliver_max_mm, dpi)
-    for element in colour + dark:
-        if edge_sliver(element.bbox, masks.frame, sliver, mm_to_px(config.edge_touch_mm, dpi)):
+    return PageInk(masks, colour + dark, len(colour), factor, px_per_mm)
+
+
+def element_regions(ink: PageInk, page: PageImage, config: LayoutConfig) -> list[Region]:
+    """The regions of the elements of ``ink`` that are stamp, handwriting or signature, unread,
+    top to bottom: what the preprocessing takes foreign ink out of."""
+    masks, px_per_mm, factor = ink.masks, ink.px_per_mm, ink.factor
+    dpi = px_per_mm * 25.4
+    sliver, touch = mm_to_px(config.edge_sliver_max_mm, dpi), mm_to_px(config.edge_touch_mm, dpi)
+    regions = []
+    for element in ink.elements:
+        if edge_sliver(element.bbox, masks.frame, sliver, touch):
             continue
         features = describe(element, px_per_mm, masks)
         decided = element_kind(features, config)
         if decided is None:
             continue
-        # A grey stamp's letters and frame are large untyped ink; a signature across it stays.
-        if decided[0] != "signature" and any(_inside(element.bbox, g[0]) for g in grey):
-            continue
         kind, confidence = decided
-        features["page_y"] = round((element.bbox[1] + element.bbox[3]) / 2 / rgb.shape[0], 3)
-        features["page_x"] = round((element.bbox[0] + element.bbox[2]) / 2 / rgb.shape[1], 3)
+        features["page_y"] = round((element.bbox[1] + element.bbox[3]) / 2 / masks.dark.shape[0], 3)
+        features["page_x"] = round((element.bbox[0] + element.bbox[2]) / 2 / masks.dark.shape[1], 3)
         # A small note in the margin (an archival sheet number) is matched by position, not text.
         small = max(features["width_mm"], features["height_mm"]) <= config.marginal_max_mm
         features["marginal"] = float(kind == "handwriting" and small)
         box = _to_input(element.bbox, factor, page.width, page.height)
         regions.append(Region(kind, box, "", round(confidence, 3), features))
-    if config.read_elements:
-        regions = read_regions(page, regions, config, ocr or OcrConfig())
+    return _top_to_bottom(regions)
+
+
+def grey_stamp_regions(ink: PageInk, page: PageImage, config: LayoutConfig) -> list[Region]:
+    """Stamps in grey-black ink (``frames.grey_stamps``) away from the coloured elements, unread:
+    looked for where ``config.grey_stamps_on_colour`` or the page has no coloured element."""
+    coloured = ink.elements[:ink.coloured]
+    if coloured and not config.grey_stamps_on_colour:
+        return []
+    masks = ink.masks
+    block = mm_to_px(config.local_block_mm, ink.px_per_mm * 25.4)
+    grey = [g for g in grey_stamps(masks.lightness, masks.coloured, ink.px_per_mm, block, config)
+            if not any(_inside(g[0], c.bbox, 0.3) for c in coloured)]
+    return [_grey_stamp_region(g, masks.dark, ink.px_per_mm, ink.factor, page) for g in grey]
+
+
+def with_grey_stamps(elements: list[Region], stamps: list[Region]) -> list[Region]:
+    """``element_regions`` and ``grey_stamp_regions`` of a page together, top to bottom.
+
+    A grey stamp's letters and frame are large untyped ink, found as elements too: those inside a
+    stamp go, a signature across it stays.
+    """
+    kept = [r for r in elements if r.kind == "signature" or not any(_inside(r.bbox, s.bbox) for s in stamps)]
+    return _top_to_bottom(stamps + kept)
+
+
+def _top_to_bottom(regions: list[Region]) -> list[Region]:
     return sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 
