@@ -610,13 +610,16 @@ class LayoutConfig:
     typed_letter_min_mm: float = 1.2
     typed_letter_max_mm: float = 12.0
     typed_share_min: float = 0.3
-    #: Elements are tested so only on a page typed in a coloured ink: at least
-    #: ``text_ink_share_min`` (0–1) of its letters standing in lines are coloured, and the
-    #: element is of that ink (hues within ``hue_split_deg``). Elsewhere a note in pen
-    #: printed letter by letter stands in lines too, and coloured ink is writing, as it mostly is.
-    #: The six 1905 letters of the real-page set (blue and violet ribbons) have 0.45–0.87 of their
-    #: letters coloured, the generator's black-typed colour pages 0.01–0.07.
+    #: The page is typed in a coloured ink when at least ``text_ink_share_min`` (0–1) of its
+    #: letters standing in lines are coloured: the six 1905 letters of the real-page set (blue
+    #: and violet ribbons) have 0.45–0.87 of their letters coloured, the generator's black-typed
+    #: colour pages 0.01–0.07. An element of that ink (hues within ``hue_split_deg``) is tested
+    #: as below; an element of another ink only when it holds ``other_ink_letters_min`` letters
+    #: or more, a line of type: a note in pen printed letter by letter stands in lines too, and
+    #: coloured ink is writing, as it mostly is (the generator's violet notes hold 4–8 letters),
+    #: but old print's brownish ink, tinted unevenly, or a bichrome ribbon's red is type.
     text_ink_share_min: float = 0.25
+    other_ink_letters_min: int = 12
     #: ... and holds at least ``typed_letters_min`` such letters (a word standing alone between
     #: the fragments of a near-black ribbon), whose heights spread (interquartile range over
     #: median, row by row: ``split.row_height_spread``) by at most ``typed_height_spread_max``:

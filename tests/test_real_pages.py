@@ -150,3 +150,16 @@ def test_creases_and_curled_corners_are_no_writing():
     regions = detect_regions(page, LayoutConfig(read_elements=False))
     stray = [(r.kind, r.bbox) for r in regions if not any(covered(t, r.bbox) >= 1 / 3 for t in targets)]
     assert len(stray) <= 2, stray
+
+
+def test_old_print_in_an_unevenly_tinted_ink_is_text():
+    # An 18th-century book page: its brownish ink is tinted in some letters more than in others,
+    # and the tinted parts of a paragraph read as another ink than the text's. Its letters stand
+    # in lines of the page's size: type, so no region takes in half a printed line.
+    name = "nlr18-ru-08"
+    with (PAGES / name / "gt_lines.tsv").open(encoding="utf-8") as f:
+        lines = [tuple(int(row[k]) for k in ("x0", "y0", "x1", "y1")) for row in csv.DictReader(f, delimiter="\t")]
+    regions = detect_regions(page_of(name), LayoutConfig(read_elements=False))
+    assert len(lines) > 30
+    taken = [(r.kind, r.bbox, line) for r in regions for line in lines if covered(line, r.bbox) >= 0.5]
+    assert taken == []

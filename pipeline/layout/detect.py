@@ -79,8 +79,14 @@ def find_ink(page: PageImage, config: LayoutConfig) -> PageInk:
     # Type is type in any colour: where the page's text is typed in a coloured ink (a blue or
     # violet ribbon), elements of that ink are taken apart into the typing and what else is there.
     text = text_ink(masks, px_per_mm, config)
-    colour = [part for e in colour for part in
-              (split_type(e, masks, px_per_mm, reach, config, text[1]) if _same_hue(e.hue, text, config) else [e])]
+    # Type is type in any colour: the page's text typed with a blue or violet ribbon, and a line
+    # of type in another ink (old print's brownish ink tinted unevenly, a bichrome ribbon's red).
+    # Such elements are taken apart into the typing (letters of the page's typed size standing in
+    # lines) and what else is there.
+    if text is not None:
+        colour = [part for e in colour for part in
+                  split_type(e, masks, px_per_mm, reach, config, text[1],
+                             None if _same_hue(e.hue, text, config) else config.other_ink_letters_min)]
     # Black ink lying under a coloured element is the type that the stamp or note was put over.
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
@@ -154,29 +160,30 @@ def off_sheet_cleared(masks: InkMasks, page: PageImage) -> InkMasks:
                    frame=(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
 
 
-def text_ink(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> tuple[float, float] | None:
-    """The hue (degrees) of the page's text and the median height (pixels) of its letters, when it
-    is typed in a coloured ink; else None (the text is grey-black, as on most pages).
+def text_ink(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> tuple[float | None, float] | None:
+    """The hue (degrees) of the page's text, None when it is grey-black, and the median height
+    (pixels) of its letters; None when the page has no letters standing in lines.
 
     The text is its letters standing in lines (``typed_ink`` of all the ink); it is coloured when
     at least ``config.text_ink_share_min`` of the letters have a tenth of their pixels or more in
-    coloured ink (a near-black violet ribbon is coloured only in parts of its strokes).
+    coloured ink (a near-black violet ribbon is coloured only in parts of its strokes), and its
+    letters' height is then that of the coloured ones.
     """
     letters = typed_ink(masks.dark | masks.coloured, config.typed_letter_min_mm * px_per_mm,
                         config.typed_letter_max_mm * px_per_mm)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(letters.astype(np.uint8), connectivity=8)
     if n <= 1:
         return None
-    size = stats[1:, cv2.CC_STAT_AREA]
+    size, heights = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
     tinted = np.bincount(labels[masks.coloured], minlength=n)[1:] >= 0.1 * size
     if tinted.mean() < config.text_ink_share_min:
-        return None
-    heights = stats[1:, cv2.CC_STAT_HEIGHT][tinted]
-    return float(np.median(masks.hue[letters & masks.coloured])), float(np.median(heights))
+        return None, float(np.median(heights))
+    return float(np.median(masks.hue[letters & masks.coloured])), float(np.median(heights[tinted]))
 
 
-def _same_hue(hue: float, text: tuple[float, float] | None, config: LayoutConfig) -> bool:
-    return text is not None and abs((hue - text[0] + 180.0) % 360.0 - 180.0) <= config.hue_split_deg
+def _same_hue(hue: float, text: tuple[float | None, float] | None, config: LayoutConfig) -> bool:
+    return text is not None and text[0] is not None \
+        and abs((hue - text[0] + 180.0) % 360.0 - 180.0) <= config.hue_split_deg
 
 
 def _grey_stamp_region(stamp: tuple[BBox, str, float], dark: np.ndarray, px_per_mm: float, factor: float,

@@ -21,14 +21,16 @@ from pipeline.layout.shapes import (
 
 
 def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: int,
-               config: LayoutConfig, text_letter_px: float | None = None) -> list[Element]:
+               config: LayoutConfig, text_letter_px: float | None = None,
+               letters_min: int | None = None) -> list[Element]:
     """The parts of ``element`` that are not type, when type is most of its ink; else ``[element]``.
 
     Type is ink in letters of one size standing level in lines (``typed_ink``), whatever its
     colour: a letter typed with a blue or violet ribbon, a printed letterhead. It takes at least
-    ``config.typed_letters_min`` letters, whose heights spread, row by row, by at most
-    ``config.typed_height_spread_max`` (hand-printed letters mix tall loops and small strokes;
-    ``row_height_spread``), and ``config.typed_share_min`` of the element's ink. When the height
+    ``letters_min`` letters (``config.typed_letters_min`` when None), whose heights spread, row
+    by row, by at most ``config.typed_height_spread_max`` (hand-printed letters mix tall loops
+    and small strokes; ``row_height_spread``), and ``config.typed_share_min`` of the element's
+    ink. When the height
     of the page's typed letters is known (``text_letter_px``), the element's letters must be of
     about that size (``config.typed_size_ratio_max``): a note is written larger than type. A
     stamp (its ring or frame) stays whole, since its legend stands in lines too.
@@ -52,7 +54,8 @@ def split_type(element: Element, masks: InkMasks, px_per_mm: float, reach_px: in
     typed = element.mask & letters
     # Specks (grain, a fold's broken fibres) weigh nothing either way.
     marks = element.mask & ~specks(element.mask, min_px)
-    if len(heights) < config.typed_letters_min or typed.sum() < config.typed_share_min * marks.sum() \
+    fewest = config.typed_letters_min if letters_min is None else letters_min
+    if len(heights) < fewest or typed.sum() < config.typed_share_min * marks.sum() \
             or spread > config.typed_height_spread_max \
             or not _type_sized(float(np.median(heights)), text_letter_px, config.typed_size_ratio_max) \
             or kind_of(element, px_per_mm, config) == "stamp":
