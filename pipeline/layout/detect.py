@@ -4,7 +4,9 @@ Two sources of candidates: coloured ink (stamp and pen inks apart from the grey-
 for greyscale scans and black pens, grey-black ink that does not look typewritten (much taller than
 the page's typed glyphs). Nearby ink is grouped into elements (``elements``), elements holding two
 kinds of ink are split (``split``), each element's shape features then decide its kind (``kinds``),
-and the features travel with the region as its explanation.
+and the features travel with the region as its explanation. Stamps in grey-black ink are found by
+their outlines (``frames``), apart: ``find_ink`` → ``element_regions`` and ``grey_stamp_regions``
+→ ``with_grey_stamps``, so that the page flow can run the costly outline search beside the OCR.
 """
 
 from __future__ import annotations
@@ -76,8 +78,6 @@ def find_ink(page: PageImage, config: LayoutConfig) -> PageInk:
                           config.hue_split_deg)
     px_per_mm = dpi / 25.4
     colour = [part for e in colour for part in split_stamp(e, masks, px_per_mm, config)]
-    # Type is type in any colour: where the page's text is typed in a coloured ink (a blue or
-    # violet ribbon), elements of that ink are taken apart into the typing and what else is there.
     text = text_ink(masks, px_per_mm, config)
     # Type is type in any colour: the page's text typed with a blue or violet ribbon, and a line
     # of type in another ink (old print's brownish ink tinted unevenly, a bichrome ribbon's red).
