@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -26,6 +26,10 @@ class Element:
     #: Cut out of pen strokes written across it (``split_stamp``); its outline lost the part the
     #: strokes covered, so two whole sides make it a stamp.
     cut: bool = False
+    #: Its shape features once measured (``kinds.describe``), by resolution (px a mm): an element
+    #: is judged several times on its way (``split_stamp``, ``split_type``, its region), and its
+    #: ink never changes.
+    measured: dict[float, dict[str, float]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def colour_elements(masks: InkMasks, dpi: float, config: LayoutConfig) -> list[Element]:

@@ -28,6 +28,17 @@ def kind_of(element: Element, px_per_mm: float, config: LayoutConfig) -> str | N
 def describe(element: Element, px_per_mm: float, masks: InkMasks | None = None) -> dict[str, float]:
     """The features of one element (sizes in mm, shares 0–1, slant in degrees); with the page's
     ``masks``, also how sharp its edges are (``sharpness``, ``edge_sharpness``)."""
+    features = dict(shape_features(element, px_per_mm))
+    if masks is not None:
+        features["sharpness"] = round(edge_sharpness(element, masks, round(2 * px_per_mm)), 3)
+    return features
+
+
+def shape_features(element: Element, px_per_mm: float) -> dict[str, float]:
+    """The features of ``element`` that its ink alone decides, measured once (``Element.measured``)."""
+    known = element.measured.get(px_per_mm)
+    if known is not None:
+        return known
     mask = element.mask
     h, w = mask.shape
     count, largest = component_shares(mask, max(2, round(0.25 * px_per_mm**2)))
@@ -48,9 +59,8 @@ def describe(element: Element, px_per_mm: float, masks: InkMasks | None = None) 
         "cut": float(element.cut),
         "hue_deg": element.hue,
     }
-    if masks is not None:
-        features["sharpness"] = edge_sharpness(element, masks, round(2 * px_per_mm))
-    return {k: round(float(v), 3) for k, v in features.items()}
+    element.measured[px_per_mm] = {k: round(float(v), 3) for k, v in features.items()}
+    return element.measured[px_per_mm]
 
 
 def edge_sharpness(element: Element, masks: InkMasks, pad_px: int) -> float:

@@ -157,7 +157,7 @@ def frame_sides(mask: np.ndarray, max_gap: float = 0.15) -> tuple[float, float, 
     of the ink) do not stretch the rectangle.
     """
     solid = without_specks(mask)
-    rect = outer_rectangle(solid)
+    rect = _min_rect(solid)
     if rect is None:
         return 0.0, 0.0, 0.0, 0.0
     (cx, cy), (rw, rh), angle = rect
@@ -191,7 +191,12 @@ def without_specks(mask: np.ndarray, share: float = 0.01) -> np.ndarray:
 def outer_rectangle(mask: np.ndarray) -> tuple[tuple[float, float], tuple[float, float], float] | None:
     """The smallest rotated rectangle (OpenCV ``minAreaRect``: centre, size, angle) round the ink
     of ``mask``, specks (``without_specks``) left out; None when it is under 8 px."""
-    ys, xs = np.nonzero(without_specks(mask))
+    return _min_rect(without_specks(mask))
+
+
+def _min_rect(solid: np.ndarray) -> tuple[tuple[float, float], tuple[float, float], float] | None:
+    """``outer_rectangle`` of ink already without specks."""
+    ys, xs = np.nonzero(solid)
     if len(xs) < 20:
         return None
     rect = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
