@@ -16,7 +16,7 @@ from pipeline.align import align
 from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
-from pipeline.divergence.classify import _no_room, blind_letters
+from pipeline.divergence.classify import _no_room, _same_word, blind_letters
 from pipeline.divergence.evidence import _dictionary_terms, _lemmas, _one_letter_from_word, _reads_clearly, _repair
 from pipeline.divergence.numbers import _impossible_date, _in_translation, _is_number_sign, _without_years
 from pipeline.lang.lexicon import Lexicon, is_word_form
@@ -299,3 +299,15 @@ def test_a_reading_with_a_digit_among_its_letters_is_no_word():
     verdict, terms = _dictionary_terms("сысканїе", "сыскан1е", lex, config)
     assert verdict != "scan", terms
     assert _dictionary_terms("новые", "новыс", lex, config)[0] == "transcription"
+
+
+def test_a_neighbour_misread_by_the_ocr_s_own_habit_is_still_that_word():
+    # An added word is told by its neighbours, read as the transcription has them. Old print's
+    # `изъ` read `изЬ` (the `rus` model reads a tall ъ as Ь, a dozen times a page) keeps one
+    # letter of three apart, too far for the similarity test, and is the word.
+    habits = {"Ь": "ъ"}  # the letters each letter the OCR reads habitually stands for
+    assert _same_word("изЬ", "изъ", habits, CONFIG)
+    assert not _same_word("изЬ", "изъ", {}, CONFIG)
+    assert not _same_word("изм", "изъ", habits, CONFIG)
+    assert not _same_word("изЬя", "изъ", habits, CONFIG)
+    assert _same_word("нимЪ.", "нимъ", {}, CONFIG)

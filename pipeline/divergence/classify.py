@@ -156,7 +156,7 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
         pivot = min(config.confidence_pivot,
                     alignment.page_confidence.get(differences[k].page or 0, config.confidence_pivot))
         if t_words and not o_words:
-            flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, config)
+            flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, undo, config)
         elif o_words and not t_words:
             marked = any(unread[max(0, k - 1):k + 2])
             flags[k] = _omission(differences[k], markup, added, undo, pivot, marked, lex, config)
@@ -311,8 +311,9 @@ def _marks_unread(text: str) -> bool:
 
 
 def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], pivot: float,
-               config: DivergenceConfig) -> Flag:
-    """``pivot``: the confidence from which an OCR word reads clearly on this page."""
+               undo: dict[str, str], config: DivergenceConfig) -> Flag:
+    """``pivot``: the confidence from which an OCR word reads clearly on this page; ``undo``: the
+    letters each letter the OCR reads habitually stands for (``_habit_undo``)."""
     t = d.transcript_text
     # The OCR's confidence in the words around a number it did not read says nothing about the number.
     number = any(c.isdigit() or c == "№" for c in t)
@@ -328,7 +329,7 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
             terms.append((config.weight_digits, "it is a number"))
             terms += _unconfirmed_number(d, translation, config)
         else:
-            terms += _clear_context_terms(d, pivot, config)
+            terms += _clear_context_terms(d, pivot, undo, config)
     # A word written twice in a row is a doubling, whatever the scan shows elsewhere: the same word
     # left out at another place (or read there in pieces) is more often chance than a move.
     if (not (doubled and len(t.split()) == 1)
@@ -340,7 +341,8 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
     return _flag("insertion", d, ev, config, message, "")
 
 
-def _clear_context_terms(d: Difference, pivot: float, config: DivergenceConfig) -> list[tuple[float, str]]:
+def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str],
+                         config: DivergenceConfig) -> list[tuple[float, str]]:
     """Words only the transcription has, where the OCR read the words on either side clearly (by
     the standard of the page: ``config.confidence_spread`` above ``pivot``) and nothing between: a
     word the OCR skips is mostly faint or smudged, and so are its neighbours. Or where, whatever the
@@ -351,8 +353,7 @@ def _clear_context_terms(d: Difference, pivot: float, config: DivergenceConfig) 
     # The words on either side must be the transcription's own neighbours, read (about) as it has them:
     # where the OCR's text is out of step with the transcription (a line it missed, lines in
     # another order), the words either side of a gap are no witness that nothing stands between.
-    if not all(fuzz.ratio(_alnum(w.text), _alnum(t)) >= config.same_text_min
-               for w, t in ((words[0], d.before), (words[-1], d.after))):
+    if not all(_same_word(w.text, t, undo, config) for w, t in ((words[0], d.before), (words[-1], d.after))):
         return []
     lowest = min(w.confidence for w in words)
     if lowest >= pivot + config.confidence_spread:
@@ -362,6 +363,18 @@ def _clear_context_terms(d: Difference, pivot: float, config: DivergenceConfig) 
         return [(config.weight_clear_context, "the words on either side stand a space apart on the scan: "
                                               "there is no room for it")]
     return []
+
+
+def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig) -> bool:
+    """Whether the OCR's ``read`` is the transcription's ``written``, read about as it is written:
+    ``config.same_text_min`` alike, or apart only by the OCR's habits in this document (``undo``:
+    the letters each letter it reads habitually stands for; old print's `изъ`, read `изЬ`, is
+    still that word, though two of its three letters are left)."""
+    a, b = _alnum(read), _alnum(written)  # lower-cased
+    if fuzz.ratio(a, b) >= config.same_text_min:
+        return True
+    stands_for = {k.lower(): v.lower() for k, v in undo.items()}
+    return len(a) == len(b) > 0 and all(x == y or y in stands_for.get(x, "") for x, y in zip(a, b, strict=True))
 
 
 def _no_room(left: OcrWord, right: OcrWord, letters: int, config: DivergenceConfig) -> bool:
