@@ -272,6 +272,10 @@ def test_no_room_between_two_words_a_space_apart():
     assert not _no_room(left, _word("et", 160 + 8 * 20, 200 + 8 * 20), 6, CONFIG)
     # Two lines: the word may end the one or begin the other.
     assert not _no_room(left, _word("et", 180, 220, line=2), 6, CONFIG)
+    # Boxes that overlap (a speck read into a word) leave no room at all; a right word that
+    # starts before the left one is out of order, and says nothing.
+    assert _no_room(left, _word(".et", 140, 220), 6, CONFIG)
+    assert not _no_room(left, _word("et", -60, -20), 6, CONFIG)
 
 
 def test_a_capitalised_word_read_surely_is_a_clear_word_though_no_dictionary_has_it():

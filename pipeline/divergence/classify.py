@@ -383,10 +383,12 @@ def _no_room(left: OcrWord, right: OcrWord, letters: int, config: DivergenceConf
     letter width (box width per character)."""
     if (left.block, left.paragraph, left.line) != (right.block, right.paragraph, right.line):
         return False
-    gap = right.bbox[0] - left.bbox[2]
     widths = [(w.bbox[2] - w.bbox[0]) / len(w.text) for w in (left, right) if len(w.text) >= 2]
-    if gap < 0 or not widths:
+    # Boxes that overlap leave no room at all; a right word that starts left of the left one is
+    # out of order, no witness.
+    if right.bbox[0] < left.bbox[0] or not widths:
         return False
+    gap = max(0, right.bbox[0] - left.bbox[2])
     return gap < config.no_room_share * letters * min(widths)
 
 
