@@ -17,7 +17,14 @@ from pipeline.align.align import translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
 from pipeline.divergence.classify import _no_room, _same_word, blind_letters
-from pipeline.divergence.evidence import _dictionary_terms, _lemmas, _one_letter_from_word, _reads_clearly, _repair
+from pipeline.divergence.evidence import (
+    _dictionary_terms,
+    _lemmas,
+    _one_letter_from_word,
+    _reads_clearly,
+    _repair,
+    _shape_terms,
+)
 from pipeline.divergence.numbers import _impossible_date, _in_translation, _is_number_sign, _without_years
 from pipeline.lang.lexicon import Lexicon, is_word_form
 from pipeline.lang.translit import transliterate
@@ -315,3 +322,12 @@ def test_a_neighbour_misread_by_the_ocr_s_own_habit_is_still_that_word():
     assert not _same_word("изм", "изъ", habits, CONFIG)
     assert not _same_word("изЬя", "изъ", habits, CONFIG)
     assert _same_word("нимЪ.", "нимъ", {}, CONFIG)
+
+
+def test_a_letter_read_for_a_digit_does_not_excuse_a_changed_digit_beside_it():
+    # `D04638` against the scan's `DO4631`: the O for 0 is the OCR's, the 1 for 8 is not explained
+    # by it. A letter read for a mark beside a changed digit (`1962s` for `1965.`) still marks a
+    # poor reading.
+    assert _shape_terms("D04638", "DO4631", {("0", "O"), ("8", "1")}, 2, CONFIG) == []
+    assert _shape_terms("D04631", "DO4631", {("0", "O")}, 1, CONFIG)[0][0] == CONFIG.weight_shape
+    assert _shape_terms("1965.", "1962s", {("5", "2"), (".", "s")}, 2, CONFIG)[0][0] == CONFIG.weight_shape

@@ -43,6 +43,11 @@ def _shape_terms(
     ``o`` is the scan's reading with the OCR's habits taken out."""
     t_tokens, o_tokens = t.split(" "), o.split(" ")
     swapped = [(a, b) for a, b in unexplained if a.strip() and b.strip() and _kind(a) != _kind(b)]
+    # A letter read for a digit (`O` for `0`) beside a digit read as another digit explains only
+    # itself: the changed digit stays (a reference `D04638` read `DO4631`). A letter read for a
+    # mark (`1962s` for `1965.`) still says the reading is poor there.
+    if any(a.isdigit() and b.isdigit() for a, b in unexplained):
+        swapped = [(a, b) for a, b in swapped if not (a.isdigit() or b.isdigit())]
     if t.lower() == o.lower():
         return [(config.weight_case_only, "only letter case differs")]
     if _alnum(t) == _alnum(o):
