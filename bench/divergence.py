@@ -1,7 +1,9 @@
 """Benchmark of the divergence finder (``pipeline.divergence``), three parts in one run.
 
 1. Recall and false alarms of medium/high flags on ``scanproof synth --plant`` documents, per level
-   (fixed seeds; pages are OCR'd once and kept in ``--work``, outside the repository).
+   (fixed seeds; pages are OCR'd once and kept in ``--work``, outside the repository, with the
+   boxes of the stamps, notes and signatures the layout stage finds on them, as ``document.analyse``
+   hands them to the divergence finder).
 2. Time of alignment + classification for documents of 1, 10 and 100 pages (the OCR'd pages above,
    repeated to make up the length).
 3. CER with alignment (``text_metrics``) against dinglehopper's CLI on Russian text pairs of 2k–300k
@@ -33,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from pipeline import ingest, ocr, preprocess
+from pipeline import ingest, layout, ocr, preprocess
 from pipeline.align import align, normalize
 from pipeline.config import Config
 from pipeline.divergence import find_divergences
@@ -72,6 +74,21 @@ def ocr_document(folder: Path, seed: int, level: str, plant: int, lang: str = "r
         pages.append(ocr.recognize(page, preprocess.preprocess(page, config.preprocess), config.ocr))
     done.write_bytes(pickle.dumps(pages))
     return folder
+
+
+def writing_of(folder: Path, lang: str = "rus") -> dict[int, list]:
+    """The boxes of the stamps, notes and signatures the layout stage finds on the document's pages
+    (what ``document.analyse`` hands the divergence finder), found once and kept beside its OCR."""
+    done = folder / "regions.pkl"
+    if done.exists():
+        return pickle.loads(done.read_bytes())
+    config = _config(lang)
+    layout_config = replace(config.layout, read_elements=False)
+    sources = ingest.discover_pages(sorted(folder.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1])))
+    writing = {n: [r.bbox for r in layout.detect_regions(ingest.load_page(source, n, config.ingest), layout_config)]
+               for n, source in enumerate(sources, start=1)}
+    done.write_bytes(pickle.dumps(writing))
+    return writing
 
 
 def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
@@ -123,7 +140,8 @@ def score_document(folder: Path, lang: str = "rus") -> dict:
     key = json.loads((folder / "answer-key.json").read_text(encoding="utf-8"))
     config = _config(lang)
     lexicon = Lexicon.for_ocr(lang, config.divergence.hunspell_dir)
-    every = find_divergences(align(pages, transcript, config.align), config.divergence, lexicon)
+    every = find_divergences(align(pages, transcript, config.align), config.divergence, lexicon,
+                             writing_of(folder, lang))
     flags = [f for f in every if f.severity in (Severity.HIGH, Severity.MEDIUM)]
     errors = [e for e in key["errors"] if e["section"] == "original" and e["kind"] in SCAN_KINDS]
     # A flag on a planted error of another kind (a handwritten note left out, which the layout

@@ -418,6 +418,9 @@ class DivergenceConfig:
     #: … where the OCR read the words on either side clearly (``confidence_spread`` above the
     #: page's pivot, as for omissions): a word it skips is mostly faint, and so are its neighbours.
     weight_clear_context: float = 2.4
+    #: … unless the layout stage found handwriting, a signature or a stamp between those words:
+    #: the transcription's text is then mostly what is written there, which the OCR does not read.
+    weight_writing_between: float = -1.0
     #: … or the two words stand on one line with a gap narrower than this share (0–1) of the width
     #: the transcription's letters would take there: the scan has no room for them.
     no_room_share: float = 0.5

@@ -40,7 +40,8 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
     if read:
         alignment = align_stage.align(read, transcript_, config.align)
         lexicon = Lexicon.for_ocr(config.ocr.lang, config.divergence.hunspell_dir)
-        flags += find_divergences(alignment, config.divergence, lexicon)
+        writing = {p.ocr.index: [r.bbox for r in p.regions] for p in pages}
+        flags += find_divergences(alignment, config.divergence, lexicon, writing)
         metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines
         regions = [(p.ocr.index, r) for p in pages for r in p.regions]
         flags += match_markup(regions, transcript_, config.markup)

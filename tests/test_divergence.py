@@ -13,10 +13,10 @@ import pytest
 
 from pipeline import ingest, ocr, preprocess
 from pipeline.align import align
-from pipeline.align.align import translation_index
+from pipeline.align.align import Difference, PlacedWord, translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
-from pipeline.divergence.classify import _no_room, _same_word, blind_letters
+from pipeline.divergence.classify import _insertion, _no_room, _same_word, blind_letters
 from pipeline.divergence.evidence import (
     _dictionary_terms,
     _lemmas,
@@ -331,3 +331,22 @@ def test_a_letter_read_for_a_digit_does_not_excuse_a_changed_digit_beside_it():
     assert _shape_terms("D04638", "DO4631", {("0", "O"), ("8", "1")}, 2, CONFIG) == []
     assert _shape_terms("D04631", "DO4631", {("0", "O")}, 1, CONFIG)[0][0] == CONFIG.weight_shape
     assert _shape_terms("1965.", "1962s", {("5", "2"), (".", "s")}, 2, CONFIG)[0][0] == CONFIG.weight_shape
+
+
+def test_text_where_the_layout_found_a_signature_is_no_clear_insertion():
+    # "Yours truly," ends a typed line, "Acting" begins the next; the transcription has the
+    # signature's name between them, which the OCR (rightly) read nothing of. Read clearly on either
+    # side, that would be a medium insertion; with the signature the layout stage found there, the
+    # name is what is written there.
+    yours = OcrWord("truly,", (1300, 2100, 1500, 2150), 96.0, 1, 1, 1, 2)
+    acting = OcrWord("Acting", (200, 2500, 400, 2550), 96.0, 2, 1, 1, 1)
+    d = Difference("Benj. I. Wheeler", "", (100, 116), (), 1, None, (), before="truly,", after="Acting",
+                   context=(PlacedWord(1, yours), PlacedWord(1, acting)))
+    signature = (1400, 2250, 1850, 2400)
+    alone = _insertion(d, [], frozenset(), 75.0, {}, [], CONFIG)
+    beside = _insertion(d, [], frozenset(), 75.0, {}, [signature], CONFIG)
+    assert alone.severity in SERIOUS
+    assert beside.severity not in SERIOUS
+    assert any("signature" in e for e in beside.evidence)
+    # A stamp elsewhere on the page changes nothing.
+    assert _insertion(d, [], frozenset(), 75.0, {}, [(2000, 100, 2300, 400)], CONFIG).severity == alone.severity

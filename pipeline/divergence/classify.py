@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -72,7 +72,7 @@ from pipeline.divergence.numbers import (
     document_years,
 )
 from pipeline.lang.lexicon import Lexicon
-from pipeline.model import Flag, OcrWord, Severity
+from pipeline.model import BBox, Flag, OcrWord, Severity
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,11 @@ def blind_letters(alignment: Alignment, config: DivergenceConfig) -> dict[str, i
     return {c: n for c, n in counts.items() if n >= config.blind_letter_min and c not in seen}
 
 
-def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Lexicon | None = None) -> list[Flag]:
+def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Lexicon | None = None,
+                     writing: Mapping[int, Sequence[BBox]] | None = None) -> list[Flag]:
     """Flags for the differences of ``alignment``, most suspicious first; ``lexicon``: the words of the
-    document's languages (Russian's when None).
+    document's languages (Russian's when None); ``writing``: per page, the boxes (input pixels) of
+    the handwriting, signatures and stamps the layout stage found, which the OCR does not read.
 
     Kinds: ``transcription_divergence`` (the scan reads otherwise), ``omission`` (the scan shows text
     the transcription lacks), ``insertion`` (the transcription has text the scan does not show).
@@ -156,7 +158,8 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
         pivot = min(config.confidence_pivot,
                     alignment.page_confidence.get(differences[k].page or 0, config.confidence_pivot))
         if t_words and not o_words:
-            flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, undo, config)
+            written = (writing or {}).get(differences[k].page or 0, ())
+            flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, undo, written, config)
         elif o_words and not t_words:
             marked = any(unread[max(0, k - 1):k + 2])
             flags[k] = _omission(differences[k], markup, added, undo, pivot, marked, lex, config)
@@ -311,9 +314,10 @@ def _marks_unread(text: str) -> bool:
 
 
 def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str], pivot: float,
-               undo: dict[str, str], config: DivergenceConfig) -> Flag:
+               undo: dict[str, str], written: Sequence[BBox], config: DivergenceConfig) -> Flag:
     """``pivot``: the confidence from which an OCR word reads clearly on this page; ``undo``: the
-    letters each letter the OCR reads habitually stands for (``_habit_undo``)."""
+    letters each letter the OCR reads habitually stands for (``_habit_undo``); ``written``: the
+    boxes of the writing on the page (``find_divergences``)."""
     t = d.transcript_text
     # The OCR's confidence in the words around a number it did not read says nothing about the number.
     number = any(c.isdigit() or c == "№" for c in t)
@@ -329,7 +333,7 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
             terms.append((config.weight_digits, "it is a number"))
             terms += _unconfirmed_number(d, translation, config)
         else:
-            terms += _clear_context_terms(d, pivot, undo, config)
+            terms += _clear_context_terms(d, pivot, undo, written, config)
     # A word written twice in a row is a doubling, whatever the scan shows elsewhere: the same word
     # left out at another place (or read there in pieces) is more often chance than a move.
     if (not (doubled and len(t.split()) == 1)
@@ -341,7 +345,7 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
     return _flag("insertion", d, ev, config, message, "")
 
 
-def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str],
+def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str], written: Sequence[BBox],
                          config: DivergenceConfig) -> list[tuple[float, str]]:
     """Words only the transcription has, where the OCR read the words on either side clearly (by
     the standard of the page: ``config.confidence_spread`` above ``pivot``) and nothing between: a
@@ -355,6 +359,9 @@ def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str],
     # another order), the words either side of a gap are no witness that nothing stands between.
     if not all(_same_word(w.text, t, undo, config) for w, t in ((words[0], d.before), (words[-1], d.after))):
         return []
+    if any(_between(box, words[0].bbox, words[-1].bbox) for box in written):
+        return [(config.weight_writing_between, "the scan has handwriting, a signature or a stamp there, which "
+                                                "the OCR does not read")]
     lowest = min(w.confidence for w in words)
     if lowest >= pivot + config.confidence_spread:
         return [(config.weight_clear_context, f"the OCR read the words on either side clearly (confidence "
@@ -363,6 +370,17 @@ def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str],
         return [(config.weight_clear_context, "the words on either side stand a space apart on the scan: "
                                               "there is no room for it")]
     return []
+
+
+def _between(box: BBox, left: BBox, right: BBox) -> bool:
+    """Whether ``box`` stands between two words that follow each other, ``left`` and ``right``: its
+    centre lies between their lines (anywhere across the page: a signature below the closing
+    words runs out to the right), or, when they stand on one line, on that line between them."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    if min(left[3], right[3]) > max(left[1], right[1]):  # one line
+        return min(left[0], right[0]) <= cx <= max(left[2], right[2]) and max(left[1], right[1]) <= cy \
+            <= min(left[3], right[3])
+    return left[1] <= cy <= right[3]
 
 
 def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig) -> bool:
