@@ -19,6 +19,7 @@ from pipeline.divergence import find_divergences, severity
 from pipeline.divergence.classify import _insertion, _no_room, _same_word, blind_letters
 from pipeline.divergence.evidence import (
     _dictionary_terms,
+    _doubles,
     _lemmas,
     _one_letter_from_word,
     _reads_clearly,
@@ -350,3 +351,14 @@ def test_text_where_the_layout_found_a_signature_is_no_clear_insertion():
     assert any("signature" in e for e in beside.evidence)
     # A stamp elsewhere on the page changes nothing.
     assert _insertion(d, [], frozenset(), 75.0, {}, [(2000, 100, 2300, 400)], CONFIG).severity == alone.severity
+
+
+def test_a_page_number_between_dashes_repeats_no_empty_neighbour():
+    # `- 3 -` at the head of a page, with nothing before it: its dashes are no word, and no
+    # doubling of the empty text before it.
+    def added(text: str, before: str, after: str) -> Difference:
+        return Difference(text, "", (0, len(text)), (), 1, None, (), before=before, after=after)
+
+    assert not _doubles(added("- 3 -", "", "Sir,"))
+    assert _doubles(added("the", "the", "case"))
+    assert not _doubles(added("the", "all", "case"))

@@ -149,8 +149,9 @@ def _habit_undo(habits: Counter[Edit], config: DivergenceConfig) -> dict[str, st
 def _doubles(d: Difference) -> bool:
     """Whether the transcription's text there repeats the word before or after it."""
     t = d.transcript_text
-    first, last = t.split(" ")[0], t.split(" ")[-1]
-    return bool(_alnum(t)) and (_alnum(first) == _alnum(d.before) or _alnum(last) == _alnum(d.after))
+    first, last = _alnum(t.split(" ")[0]), _alnum(t.split(" ")[-1])
+    # A dash or a bracket is no word: `- 3 -` at the head of a page repeats no empty neighbour.
+    return bool(_alnum(t)) and (bool(first) and first == _alnum(d.before) or bool(last) and last == _alnum(d.after))
 
 
 def _confidence(d: Difference, among: set[int] | None = None) -> float | None:
