@@ -223,8 +223,10 @@ class Cache:
         try:
             data = json.loads((self.folder / _DIGESTS).read_bytes())
             files = data["files"] if data.get("version") == CACHE_FORMAT else {}
+            # A damaged or planted file costs a hash, never the run.
             return {name: known for name, known in files.items()
-                    if isinstance(known, list) and len(known) == 6 and isinstance(known[-1], str)}
+                    if isinstance(known, list) and len(known) == 6 and all(type(v) is int for v in known[:-1])
+                    and isinstance(known[-1], str) and _KEY.fullmatch(known[-1])}
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
             return {}
 

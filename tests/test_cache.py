@@ -3,6 +3,7 @@ only whole."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from dataclasses import fields, replace
 from pathlib import Path
@@ -279,6 +280,13 @@ def test_a_damaged_digest_file_only_costs_a_hash(tmp_path):
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "digests.json").write_text('{"version": 5, "files": {"a": 1}')
     assert cache.Cache(tmp_path / "cache").file_digest(scan) == hashlib.sha256(b"z" * 10).digest()
+    # Whole JSON, the scan's own entry planted: a digest that is no hex, times that are no numbers.
+    stat = scan.stat()
+    identity = [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+    for planted in ([*identity, "not hex"], [*identity[:-1], "x", "ab" * 32], [*identity, "ab" * 31]):
+        entry = {"version": cache.CACHE_FORMAT, "files": {str(scan.resolve()): planted}}
+        (tmp_path / "cache" / "digests.json").write_text(json.dumps(entry))
+        assert cache.Cache(tmp_path / "cache").file_digest(scan) == hashlib.sha256(b"z" * 10).digest(), planted
 
 
 class _Untouchable:
