@@ -382,6 +382,9 @@ class DivergenceConfig:
     weight_split: float = -1.5
     #: A letter read as a digit or a mark (``'`` ``:`` ``!`` ``|``): a blot or broken glyph, not a slip.
     weight_shape: float = -1.5
+    #: … and where that is all, in a number or a code, ``l`` against ``1`` or ``O`` against ``0``:
+    #: one key of many typewriters, which had none for the digit; either reading is the page's.
+    weight_same_key: float = -3.0
     #: The OCR lost letters only (faint print).
     weight_lost_letters: float = -1.0
     #: A word of one or two letters, which OCR misreads easily.

@@ -330,7 +330,7 @@ def test_a_letter_read_for_a_digit_does_not_excuse_a_changed_digit_beside_it():
     # by it. A letter read for a mark beside a changed digit (`1962s` for `1965.`) still marks a
     # poor reading.
     assert _shape_terms("D04638", "DO4631", {("0", "O"), ("8", "1")}, 2, CONFIG) == []
-    assert _shape_terms("D04631", "DO4631", {("0", "O")}, 1, CONFIG)[0][0] == CONFIG.weight_shape
+    assert _shape_terms("D04631", "DO4631", {("0", "O")}, 1, CONFIG)[0][0] == CONFIG.weight_same_key
     assert _shape_terms("1965.", "1962s", {("5", "2"), (".", "s")}, 2, CONFIG)[0][0] == CONFIG.weight_shape
 
 
@@ -362,3 +362,12 @@ def test_a_page_number_between_dashes_repeats_no_empty_neighbour():
     assert not _doubles(added("- 3 -", "", "Sir,"))
     assert _doubles(added("the", "the", "case"))
     assert not _doubles(added("the", "all", "case"))
+
+
+def test_the_typewriter_s_l_for_1_in_a_code_is_one_key_read_either_way():
+    # `W.C.l.` typed on a machine without a 1 key, read `W.C.1.` by the OCR: no error either way.
+    assert _shape_terms("W.C.l.", "W.C.1.", {("l", "1")}, 1, CONFIG)[0][0] == CONFIG.weight_same_key
+    assert _shape_terms("1O58", "1058", {("O", "0")}, 1, CONFIG)[0][0] == CONFIG.weight_same_key
+    # In a word, `1` for `l` is a broken glyph as before; beside another difference it is not all.
+    assert _shape_terms("hello", "he1lo", {("l", "1")}, 1, CONFIG)[0][0] == CONFIG.weight_shape
+    assert _shape_terms("W.C.l.", "W.E.1.", {("l", "1"), ("C", "E")}, 2, CONFIG)[0][0] == CONFIG.weight_shape

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -36,6 +37,10 @@ def _lexicon_words(text: str) -> list[str]:
     return out
 
 
+#: Letters typed for digits on typewriters without those keys, and read back either way.
+_SAME_KEY = {(a, b) for pair in (("l", "1"), ("O", "0")) for a, b in (pair, pair[::-1])}
+
+
 def _shape_terms(
     t: str, o: str, unexplained: set[Edit], n_edits: int, config: DivergenceConfig
 ) -> list[tuple[float, str]]:
@@ -54,6 +59,9 @@ def _shape_terms(
         return [(config.weight_punctuation_only, "only punctuation or spacing differs")]
     if swapped:
         a, b = swapped[0]
+        # In a number or a code (no two small letters in a row: `W.C.l.`, `1O58`), not in a word.
+        if set(unexplained) <= _SAME_KEY and not any(x.islower() and y.islower() for x, y in pairwise(t)):
+            return [(config.weight_same_key, f"`{a}` and `{b}` are one key of many typewriters")]
         return [(config.weight_shape, f"the OCR reads a {_kind(b)} (`{b}`) where the transcription has a {_kind(a)}")]
     if len(t_tokens) == 1 and len(o_tokens) > 1:
         return [(config.weight_split, "the OCR breaks the word apart")]
