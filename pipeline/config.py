@@ -626,6 +626,11 @@ class LayoutConfig:
     #: but old print's brownish ink, tinted unevenly, or a bichrome ribbon's red is type.
     text_ink_share_min: float = 0.25
     other_ink_letters_min: int = 12
+    #: Grey-black ink found as untyped (seeded by tall strokes) is print when at least
+    #: ``printed_share_min`` (0–1) of it lies in letters standing in lines, in at least
+    #: ``printed_letters_min`` letters: old print's heading set large, its touching letters.
+    printed_share_min: float = 0.9
+    printed_letters_min: int = 6
     #: ... and holds at least ``typed_letters_min`` such letters (a word standing alone between
     #: the fragments of a near-black ribbon), whose heights spread (interquartile range over
     #: median, row by row: ``split.row_height_spread``) by at most ``typed_height_spread_max``:

@@ -163,3 +163,16 @@ def test_old_print_in_an_unevenly_tinted_ink_is_text():
     assert len(lines) > 30
     taken = [(r.kind, r.bbox, line) for r in regions for line in lines if covered(line, r.bbox) >= 0.5]
     assert taken == []
+
+
+def test_a_printed_heading_set_large_is_no_handwriting():
+    # An 18th-century chapter heading in capitals half as tall again as the text: its touching
+    # letters seeded an "untyped" element, yet nearly all its ink is letters standing in lines.
+    name = "nlr18-ru-01"
+    with (PAGES / name / "gt_lines.tsv").open(encoding="utf-8") as f:
+        headings = [tuple(int(row[k]) for k in ("x0", "y0", "x1", "y1")) for row in csv.DictReader(f, delimiter="\t")
+                    if row["line_type"] == "HeadingLine"]
+    assert len(headings) >= 2
+    regions = detect_regions(page_of(name), LayoutConfig(read_elements=False))
+    on_headings = [(r.kind, r.bbox) for r in regions if any(covered(r.bbox, line) >= 0.6 for line in headings)]
+    assert on_headings == []

@@ -90,6 +90,11 @@ def find_ink(page: PageImage, config: LayoutConfig) -> PageInk:
     # Black ink lying under a coloured element is the type that the stamp or note was put over.
     dark = [e for e in merge_nearby(untyped_elements(masks, dpi, config), reach, config.hue_split_deg)
             if not any(_inside(e.bbox, c.bbox) for c in colour)]
+    # Grey-black ink nearly all in a line's worth of letters standing in lines is print (a heading
+    # set larger than the text, touching letters of heavy old print), whatever seeded it.
+    if dark:
+        letters = typed_ink(masks.dark, config.typed_letter_min_mm * px_per_mm, config.typed_letter_max_mm * px_per_mm)
+        dark = [e for e in dark if not _printed(e, letters, config)]
     return PageInk(masks, colour + dark, len(colour), factor, px_per_mm)
 
 
@@ -179,6 +184,16 @@ def text_ink(masks: InkMasks, px_per_mm: float, config: LayoutConfig) -> tuple[f
     if tinted.mean() < config.text_ink_share_min:
         return None, float(np.median(heights))
     return float(np.median(masks.hue[letters & masks.coloured])), float(np.median(heights[tinted]))
+
+
+def _printed(element: Element, letters: np.ndarray, config: LayoutConfig) -> bool:
+    """Whether ``element`` is print: ``config.printed_share_min`` of its ink or more in the page's
+    ``letters`` (bool, letters standing in lines), in ``config.printed_letters_min`` letters or more."""
+    x0, y0, x1, y1 = element.bbox
+    own = letters[y0:y1, x0:x1] & element.mask
+    if own.sum() < config.printed_share_min * element.mask.sum():
+        return False
+    return cv2.connectedComponents(own.astype(np.uint8), connectivity=8)[0] - 1 >= config.printed_letters_min
 
 
 def _same_hue(hue: float, text: tuple[float | None, float] | None, config: LayoutConfig) -> bool:
