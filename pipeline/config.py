@@ -370,7 +370,7 @@ class DivergenceConfig:
     weight_habit_against_word: float = -1.1
     #: Only letter case differs.
     weight_case_only: float = -2.5
-    #: Only a digit and the letter typed for it differ, in a number (``I858`` / ``1858``).
+    #: Only a digit and the letter typed for it differ, in a number (``I947`` / ``1947``).
     weight_typed_digit: float = -2.5
     #: Only punctuation or spacing differs (also: an omission or insertion of marks only).
     weight_punctuation_only: float = -2.5

@@ -386,7 +386,7 @@ def _between(box: BBox, left: BBox, right: BBox) -> bool:
 def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig) -> bool:
     """Whether the OCR's ``read`` is the transcription's ``written``, read about as it is written:
     ``config.same_text_min`` alike, or apart only by the OCR's habits in this document (``undo``:
-    the letters each letter it reads habitually stands for; old print's `изъ`, read `изЬ`, is
+    the letters each letter it reads habitually stands for; old print's `надъ`, read `надЬ`, is
     still that word, though two of its three letters are left)."""
     a, b = _alnum(read), _alnum(written)  # lower-cased
     if fuzz.ratio(a, b) >= config.same_text_min:

@@ -29,8 +29,8 @@ _GLUED = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 def _lexicon_words(text: str) -> list[str]:
     """The words of ``text`` for a dictionary to judge: its runs of letters, but a token whose
-    letters touch a digit whole (``сыскан1е``, a letter read as a digit), which no dictionary
-    knows: its letters alone may happen to make a word (``сыскан``). ``5-го`` gives ``го``."""
+    letters touch a digit whole (``управлен1е``, a letter read as a digit), which no dictionary
+    knows: its letters alone may happen to make a word (``управлен``). ``5-го`` gives ``го``."""
     out: list[str] = []
     for token in _TOKEN.findall(text):
         out += [token] if _GLUED.search(token) else _WORD.findall(token)
@@ -49,8 +49,8 @@ def _shape_terms(
     t_tokens, o_tokens = t.split(" "), o.split(" ")
     swapped = [(a, b) for a, b in unexplained if a.strip() and b.strip() and _kind(a) != _kind(b)]
     # A letter read for a digit (`O` for `0`) beside a digit read as another digit explains only
-    # itself: the changed digit stays (a reference `D04638` read `DO4631`). A letter read for a
-    # mark (`1962s` for `1965.`) still says the reading is poor there.
+    # itself: the changed digit stays (a reference `A04712` read `AO4715`). A letter read for a
+    # mark (`1948s` for `1943.`) still says the reading is poor there.
     if any(a.isdigit() and b.isdigit() for a, b in unexplained):
         swapped = [(a, b) for a, b in swapped if not (a.isdigit() or b.isdigit())]
     if t.lower() == o.lower():
@@ -59,7 +59,7 @@ def _shape_terms(
         return [(config.weight_punctuation_only, "only punctuation or spacing differs")]
     if swapped:
         a, b = swapped[0]
-        # In a number or a code (no two small letters in a row: `W.C.l.`, `1O58`), not in a word.
+        # In a number or a code (no two small letters in a row: `N.W.l.`, `1O47`), not in a word.
         if set(unexplained) <= _SAME_KEY and not any(x.islower() and y.islower() for x, y in pairwise(t)):
             return [(config.weight_same_key, f"`{a}` and `{b}` are one key of many typewriters")]
         return [(config.weight_shape, f"the OCR reads a {_kind(b)} (`{b}`) where the transcription has a {_kind(a)}")]
@@ -129,7 +129,7 @@ def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: fl
 
 
 def _name_shaped(word: str) -> bool:
-    """Capitalised, four letters or more, the rest lower case (``Lathrop``, not ``SUP`` or ``tne``)."""
+    """Capitalised, four letters or more, the rest lower case (``Hartley``, not ``USA`` or ``tne``)."""
     return len(word) >= 4 and word[0].isupper() and word[1:].islower()
 
 
@@ -158,7 +158,7 @@ def _doubles(d: Difference) -> bool:
     """Whether the transcription's text there repeats the word before or after it."""
     t = d.transcript_text
     first, last = _alnum(t.split(" ")[0]), _alnum(t.split(" ")[-1])
-    # A dash or a bracket is no word: `- 3 -` at the head of a page repeats no empty neighbour.
+    # A dash or a bracket is no word: `- 12 -` at the head of a page repeats no empty neighbour.
     return bool(_alnum(t)) and (bool(first) and first == _alnum(d.before) or bool(last) and last == _alnum(d.after))
 
 

@@ -32,7 +32,7 @@ def _has_digit(text: str) -> bool:
 
 def _typed_digit_term(t: str, o: str, edits: Sequence[Edit], config: DivergenceConfig) -> tuple[float, str] | None:
     """The evidence that two readings of a number differ only by digits typed as letters
-    (``I858`` / ``1858``): they say the same, whatever else (the translation) has it; None otherwise."""
+    (``I947`` / ``1947``): they say the same, whatever else (the translation) has it; None otherwise."""
     if not edits or not all(frozenset(e) in _TYPED_DIGITS for e in edits) or not (_has_digit(t) and _has_digit(o)):
         return None
     a, b = edits[0]

@@ -1,7 +1,7 @@
 """The words of a document's languages: which strings are words, for the stages that weigh readings.
 
 Russian's dictionary is pymorphy3's (OpenCorpora: word forms and their readings); a word in
-pre-reform spelling (``бѣлымъ``, ``присутствїя``, ``Ѳедоръ``, ``старинныя``) is looked up in its
+pre-reform spelling (``бѣлымъ``, ``учрежденїя``, ``Ѳедоръ``, ``новыя``) is looked up in its
 modern spelling, letters and adjective endings, for it is a known spelling, not an error.
 English, French, German and Spanish words are looked up in Debian's Hunspell dictionaries
 (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls, Hunspell's rules (affixes,
@@ -38,7 +38,7 @@ _FINAL_HARD_SIGN = re.compile(r"(?<=[бвгджзклмнпрстфхцчшщБ�
 
 #: Endings of adjectives and participles the 1918 reform respelt, and what each became: the
 #: genitive ``-аго``/``-яго`` (``новаго`` → ``нового``, ``хорошаго`` → ``хорошего``), the plural
-#: ``-ыя``/``-ія`` (``старинныя`` → ``старинные``), which was also a feminine genitive (``-ой``,
+#: ``-ыя``/``-ія`` (``новыя`` → ``новые``), which was also a feminine genitive (``-ой``,
 #: ``-ей``). No modern word ends so, so the rule cannot make a modern misspelling a word.
 _PRE_REFORM_ENDINGS = (("аго", ("ого", "его")), ("яго", ("его",)), ("ыя", ("ые", "ой")),
                        ("ія", ("ие", "ей")), ("їя", ("ие", "ей")))
@@ -53,7 +53,7 @@ def modern_spelling(word: str) -> str:
 def modern_spellings(word: str) -> tuple[str, ...]:
     """The post-1918 spellings ``word`` (Cyrillic, lower case) may have: ``modern_spelling``'s,
     and, where it ends as an adjective did before the reform (``_PRE_REFORM_ENDINGS``), with each
-    ending that replaced it (``старинныя`` → ``старинные``, ``старинной``)."""
+    ending that replaced it (``новыя`` → ``новые``, ``новой``)."""
     plain = _FINAL_HARD_SIGN.sub("", word)
     respelt = [plain[: -len(old)] + new for old, news in _PRE_REFORM_ENDINGS if plain.endswith(old)
                for new in news]
