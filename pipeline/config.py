@@ -424,6 +424,13 @@ class DivergenceConfig:
     #: … unless the layout stage found handwriting, a signature or a stamp between those words:
     #: the transcription's text is then mostly what is written there, which the OCR does not read.
     weight_writing_between: float = -1.0
+    #: The words on either side of such a place witness it only when they are the transcription's
+    #: neighbours, read about as it has them; one of the two may be read worse, down to this
+    #: similarity (rapidfuzz, 0–100), and then only the room between them counts.
+    witness_min: float = 50.0
+    #: … and not when its box is this many times as tall as the other's: a box the OCR drew round
+    #: a blot, the added word and all.
+    blot_height: float = 1.5
     #: … or the two words stand on one line with a gap narrower than this share (0–1) of the width
     #: the transcription's letters would take there: the scan has no room for them.
     no_room_share: float = 0.5

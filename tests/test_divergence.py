@@ -353,6 +353,43 @@ def test_text_where_the_layout_found_a_signature_is_no_clear_insertion():
     assert _insertion(d, [], frozenset(), 75.0, {}, [(2000, 100, 2300, 400)], CONFIG).severity == alone.severity
 
 
+def test_a_word_broken_at_a_line_end_is_witnessed_by_its_part_beside_the_place():
+    # The transcription joins `cont-` / `ract`; the OCR reads the two parts on their own lines.
+    # Beside a place, the word before shows its end, the word after its start.
+    assert _same_word("ract,", "contract,", {}, CONFIG, piece="tail")
+    assert _same_word("con-", "contract", {}, CONFIG, piece="head")
+    assert _same_word("co-", "contract", {}, CONFIG, piece="head")  # the hyphen marks the break
+    assert not _same_word("co", "contract", {}, CONFIG, piece="head")  # two letters alone: chance
+    assert not _same_word("con-", "contract", {}, CONFIG, piece="tail")  # the wrong end
+    assert not _same_word("ract,", "contract,", {}, CONFIG)  # no piece asked for
+    # The OCR's habits count inside a piece as in a whole word (`ш` it reads for `т`).
+    assert _same_word("шуда,", "оттуда,", {"ш": "т"}, CONFIG, piece="tail")
+
+
+def _between_words(left: OcrWord, right: OcrWord, added: str = "contract", before: str = "the",
+                   after: str = "was") -> Difference:
+    return Difference(added, "", (10, 10 + len(added)), (), 1, None, (), before=before, after=after,
+                      context=(PlacedWord(1, left), PlacedWord(1, right)))
+
+
+def test_a_smudged_neighbour_still_witnesses_an_added_word_where_there_is_no_room():
+    # Letters 20 px wide, the two words a space apart: no room for `contract`. The left word,
+    # read `tbe` at confidence 30, is still about the transcription's `the`; only the room counts then.
+    smudged = OcrWord("tbe", (0, 100, 60, 130), 30.0, 1, 1, 1, 1)
+    was = OcrWord("was", (80, 100, 140, 130), 96.0, 1, 1, 1, 2)
+    flag = _insertion(_between_words(smudged, was), [], frozenset(), 75.0, {}, [], CONFIG)
+    assert flag.severity in SERIOUS and any("no room" in e for e in flag.evidence)
+    # Read beyond recognition, or as a box far taller than the line's (a blot the OCR drew round
+    # the word itself), it is no witness.
+    garbled = replace(smudged, text="xq")
+    blot = replace(smudged, text="tb", bbox=(0, 60, 60, 130))
+    for left in (garbled, blot):
+        assert _insertion(_between_words(left, was), [], frozenset(), 75.0, {}, [], CONFIG).severity not in SERIOUS
+    # Both neighbours smudged: no witness either.
+    worse = replace(was, text="wsa", confidence=30.0)
+    assert _insertion(_between_words(smudged, worse), [], frozenset(), 75.0, {}, [], CONFIG).severity not in SERIOUS
+
+
 def test_a_page_number_between_dashes_repeats_no_empty_neighbour():
     # `- 3 -` at the head of a page, with nothing before it: its dashes are no word, and no
     # doubling of the empty text before it.

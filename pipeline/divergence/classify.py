@@ -357,19 +357,32 @@ def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str], writ
     # The words on either side must be the transcription's own neighbours, read (about) as it has them:
     # where the OCR's text is out of step with the transcription (a line it missed, lines in
     # another order), the words either side of a gap are no witness that nothing stands between.
-    if not all(_same_word(w.text, t, undo, config) for w, t in ((words[0], d.before), (words[-1], d.after))):
+    # One of the two may be misread beyond the OCR's habits (a smudged word), if it is still about
+    # the transcription's word: then only the room between them tells, not the confidences. Not a
+    # box much taller than the other word's: that is one the OCR drew round a blot, the added
+    # word and all, and its few letters are alike to a short word by chance.
+    same = (_same_word(words[0].text, d.before, undo, config, piece="tail"),
+            _same_word(words[-1].text, d.after, undo, config, piece="head"))
+    heights = [w.bbox[3] - w.bbox[1] for w in (words[0], words[-1])]
+    near = [s or h <= config.blot_height * min(heights) and fuzz.ratio(_alnum(w.text), _alnum(t)) >= config.witness_min
+            for s, h, w, t in zip(same, heights, (words[0], words[-1]), (d.before, d.after), strict=True)]
+    if not (same[0] and near[1] or same[1] and near[0]):
         return []
     if any(_between(box, words[0].bbox, words[-1].bbox) for box in written):
         return [(config.weight_writing_between, "the scan has handwriting, a signature or a stamp there, which "
                                                 "the OCR does not read")]
     lowest = min(w.confidence for w in words)
-    if lowest >= pivot + config.confidence_spread:
+    if all(same) and lowest >= pivot + config.confidence_spread:
         return [(config.weight_clear_context, f"the OCR read the words on either side clearly (confidence "
                                               f"{lowest:.0f} at least) and nothing between")]
     if _no_room(words[0], words[-1], len(_alnum(d.transcript_text)), config):
         return [(config.weight_clear_context, "the words on either side stand a space apart on the scan: "
                                               "there is no room for it")]
     return []
+
+
+#: Marks that end the first part of a word broken at a line's end.
+_BREAK_MARKS = frozenset("-=¬\u00ad\u2010\u2011\u2e17")
 
 
 def _between(box: BBox, left: BBox, right: BBox) -> bool:
@@ -383,12 +396,27 @@ def _between(box: BBox, left: BBox, right: BBox) -> bool:
     return left[1] <= cy <= right[3]
 
 
-def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig) -> bool:
+def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig, piece: str = "") -> bool:
     """Whether the OCR's ``read`` is the transcription's ``written``, read about as it is written:
     ``config.same_text_min`` alike, or apart only by the OCR's habits in this document (``undo``:
     the letters each letter it reads habitually stands for; old print's `надъ`, read `надЬ`, is
-    still that word, though two of its three letters are left)."""
+    still that word, though two of its three letters are left). ``piece`` ``"tail"`` / ``"head"``:
+    ``read`` may also be the end / the start of ``written``, the part of a word broken at a line's
+    end that stands beside the place (the transcription joins ``con-`` / ``tract``; the OCR reads
+    the two parts as words of their own lines)."""
     a, b = _alnum(read), _alnum(written)  # lower-cased
+    if _reads_as(a, b, undo, config):
+        return True
+    # A piece of two letters matches some word's end or start by chance too often, unless it ends
+    # in the hyphen that breaks the word (``ли-``, ``co=``).
+    shortest = 2 if piece == "head" and read.rstrip()[-1:] in _BREAK_MARKS else 3
+    if piece and shortest <= len(a) < len(b):
+        return _reads_as(a, b[len(b) - len(a):] if piece == "tail" else b[:len(a)], undo, config)
+    return False
+
+
+def _reads_as(a: str, b: str, undo: dict[str, str], config: DivergenceConfig) -> bool:
+    """``_same_word`` on two lower-cased keys, whole."""
     if fuzz.ratio(a, b) >= config.same_text_min:
         return True
     stands_for = {k.lower(): v.lower() for k, v in undo.items()}
