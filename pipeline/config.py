@@ -410,6 +410,9 @@ class DivergenceConfig:
     weight_omitted_words: float = 1.8
     #: An omission of three words or more (a line).
     weight_omitted_line: float = 0.6
+    #: … or of a word or two that the OCR read in a line, between its words that are the
+    #: transcription's neighbours there, as tall as they (``classify._in_line_between``).
+    weight_word_in_line: float = 2.4
     #: The omitted text is the transcription's markup (handwriting, stamp).
     weight_markup_text: float = -4.0
     #: The omitted or inserted text is in the transcription (or scan) nearby, in another order.

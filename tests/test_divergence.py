@@ -16,7 +16,7 @@ from pipeline.align import align
 from pipeline.align.align import Difference, PlacedWord, translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
-from pipeline.divergence.classify import _insertion, _no_room, _same_word, blind_letters
+from pipeline.divergence.classify import _insertion, _no_room, _omission, _same_word, blind_letters
 from pipeline.divergence.evidence import (
     _dictionary_terms,
     _doubles,
@@ -388,6 +388,29 @@ def test_a_smudged_neighbour_still_witnesses_an_added_word_where_there_is_no_roo
     # Both neighbours smudged: no witness either.
     worse = replace(was, text="wsa", confidence=30.0)
     assert _insertion(_between_words(smudged, worse), [], frozenset(), 75.0, {}, [], CONFIG).severity not in SERIOUS
+
+
+def _dropped(word: OcrWord, left: OcrWord, right: OcrWord, before: str = "the", after: str = "was") -> Flag:
+    d = Difference("", word.text, None, (PlacedWord(1, word),), 1, word.bbox, (), before=before, after=after,
+                   context=(PlacedWord(1, left), PlacedWord(1, right)))
+    return _omission(d, [], [], {}, 45.0, False, Lexicon(("eng",)), [], CONFIG)
+
+
+def test_a_garbled_word_in_the_line_between_the_transcription_s_neighbours_is_an_omission():
+    # The transcription has `the was`; on a faint page (its words read clearly from confidence
+    # 45), the OCR read `the qrvnt was` in one line, the middle word garbled, at 60. A word of
+    # that line stands there, whatever it says (info, 0.21, without that evidence).
+    the, was = _word("the", 0, 60), _word("was", 200, 260)
+    garbled = replace(_word("qrvnt", 80, 180), confidence=60.0)
+    flag = _dropped(garbled, the, was)
+    assert flag.severity in SERIOUS and any("in the line" in e for e in flag.evidence)
+    # Not on another line, nor as a box far taller than the line's (a blot), nor where the
+    # neighbour is only alike to the transcription's word (`chine` of `machine`, split by the OCR).
+    assert _dropped(garbled, the, _word("was", 200, 260, line=2)).severity not in SERIOUS
+    assert _dropped(replace(garbled, bbox=(80, 40, 180, 130)), the, was).severity not in SERIOUS
+    assert _dropped(replace(garbled, text="ma"), the, _word("chine", 200, 300), after="machine").severity \
+        not in SERIOUS
+    assert _dropped(garbled, the, _word("wsa", 200, 260)).severity not in SERIOUS
 
 
 def test_a_page_number_between_dashes_repeats_no_empty_neighbour():

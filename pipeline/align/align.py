@@ -71,7 +71,7 @@ class Difference:
     edit_words: tuple[int, ...] = ()
     before: str = ""
     after: str = ""
-    #: For text only the transcription has: the OCR words on either side of its place.
+    #: For text only one side has: the OCR words on either side of its place.
     context: tuple[PlacedWord, ...] = ()
 
 
@@ -408,11 +408,13 @@ class _Bridge:
         local = {i: k for k, i in enumerate(ids)}  # the same order as ``words``
         edit_words = tuple(local.get(i, -1) for i in where)
         context: tuple[PlacedWord, ...] = ()
+        t = ref[r0:r1].strip()
         if not words:
             # Nothing on the scan here: point at the OCR words around the place instead.
             _, page, bbox = self.place(max(h0 - 1, 0), min(h1 + 1, len(hyp)))
             context = self.neighbours(h0, h1)
-        t = ref[r0:r1].strip()
+        elif not t:
+            context = self.neighbours(h0, h1)
         before, after = _word_before(ref, r0), _word_after(ref, r1)
         return Difference(
             transcript_text=t,

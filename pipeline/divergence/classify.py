@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.align.align import Alignment, Difference, Edit
+from pipeline.align.align import Alignment, Difference, Edit, PlacedWord
 from pipeline.config import DivergenceConfig
 from pipeline.divergence.evidence import (
     _clip,
@@ -162,7 +162,8 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
             flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, undo, written, config)
         elif o_words and not t_words:
             marked = any(unread[max(0, k - 1):k + 2])
-            flags[k] = _omission(differences[k], markup, added, undo, pivot, marked, lex, config)
+            written = (writing or {}).get(differences[k].page or 0, ())
+            flags[k] = _omission(differences[k], markup, added, undo, pivot, marked, lex, written, config)
     flags_list = [flags[k] for k in range(len(differences))]
     folded = alignment.transcript.counts["yo"] + alignment.ocr.counts["yo"]
     if folded:
@@ -262,10 +263,11 @@ def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: Di
 
 def _omission(
     d: Difference, markup_texts: Sequence[str], added: Sequence[str], undo: dict[str, str], pivot: float,
-    marked_unread: bool, lex: Lexicon, config: DivergenceConfig,
+    marked_unread: bool, lex: Lexicon, written: Sequence[BBox], config: DivergenceConfig,
 ) -> Flag:
     """``pivot``: the confidence from which an OCR word reads clearly on this page; ``marked_unread``:
-    the transcription marks a passage it could not read there."""
+    the transcription marks a passage it could not read there; ``written``: the boxes of the
+    writing on the page (``find_divergences``)."""
     o = d.ocr_text
     tokens = [w for w in d.words if _alnum(w.word.text)]
     # Over several words the typical confidence counts, not one smudged word's.
@@ -288,6 +290,9 @@ def _omission(
         terms.append((config.weight_digits / 2, "it contains digits"))
     if reads and len(tokens) >= 3:
         terms.append((config.weight_omitted_line, f"{len(tokens)} words"))
+    elif _in_line_between(d, tokens, undo, written, config):
+        terms.append((config.weight_word_in_line, "the OCR read it in the line, between the two words the "
+                                                  "transcription has side by side"))
     # What follows can only lower the score: look only when there is something to lower.
     if _Evidence(tuple(terms), config.weight_prior).score < config.low_score:
         pass
@@ -385,6 +390,31 @@ def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str], writ
 _BREAK_MARKS = frozenset("-=¬\u00ad\u2010\u2011\u2e17")
 
 
+def _in_line_between(d: Difference, tokens: Sequence[PlacedWord], undo: dict[str, str], written: Sequence[BBox],
+                     config: DivergenceConfig) -> bool:
+    """Whether the word or two only the scan has stand in a line of text, between the OCR's words
+    that are the transcription's neighbours there (read as it has them), as tall as they: a
+    word of that line, however garbled the OCR's reading of it. OCR noise makes its words of
+    specks and blots beside or across the lines, not of a word's size between two read words."""
+    around = [w.word for w in d.context if _alnum(w.word.text)]
+    if not 1 <= len(tokens) <= 2 or len(around) != 2 or any(len(_alnum(w.word.text)) < 3 for w in tokens):
+        return False
+    # Read as the transcription has them, letter for letter but for the OCR's habits: a neighbour
+    # only alike may be the rest of a word the OCR split (`ma chine`), whose first part is then
+    # no word of its own.
+    left, right = around
+    if not (_same_word(left.text, d.before, undo, config, piece="tail", alike=False)
+            and _same_word(right.text, d.after, undo, config, piece="head", alike=False)):
+        return False
+    words = [left, *(w.word for w in tokens), right]
+    if len({(w.block, w.paragraph, w.line) for w in words}) != 1:
+        return False
+    heights = [w.bbox[3] - w.bbox[1] for w in words]
+    if max(heights) > config.blot_height * min(heights):
+        return False
+    return not any(_between(box, left.bbox, right.bbox) for box in written)
+
+
 def _between(box: BBox, left: BBox, right: BBox) -> bool:
     """Whether ``box`` stands between two words that follow each other, ``left`` and ``right``: its
     centre lies between their lines (anywhere across the page: a signature below the closing
@@ -396,28 +426,30 @@ def _between(box: BBox, left: BBox, right: BBox) -> bool:
     return left[1] <= cy <= right[3]
 
 
-def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig, piece: str = "") -> bool:
+def _same_word(read: str, written: str, undo: dict[str, str], config: DivergenceConfig, piece: str = "",
+               alike: bool = True) -> bool:
     """Whether the OCR's ``read`` is the transcription's ``written``, read about as it is written:
     ``config.same_text_min`` alike, or apart only by the OCR's habits in this document (``undo``:
     the letters each letter it reads habitually stands for; old print's `надъ`, read `надЬ`, is
     still that word, though two of its three letters are left). ``piece`` ``"tail"`` / ``"head"``:
     ``read`` may also be the end / the start of ``written``, the part of a word broken at a line's
     end that stands beside the place (the transcription joins ``con-`` / ``tract``; the OCR reads
-    the two parts as words of their own lines)."""
+    the two parts as words of their own lines). ``alike`` False: only the habits, not similarity,
+    may keep the two apart."""
     a, b = _alnum(read), _alnum(written)  # lower-cased
-    if _reads_as(a, b, undo, config):
+    if _reads_as(a, b, undo, config, alike):
         return True
     # A piece of two letters matches some word's end or start by chance too often, unless it ends
     # in the hyphen that breaks the word (``ли-``, ``co=``).
     shortest = 2 if piece == "head" and read.rstrip()[-1:] in _BREAK_MARKS else 3
     if piece and shortest <= len(a) < len(b):
-        return _reads_as(a, b[len(b) - len(a):] if piece == "tail" else b[:len(a)], undo, config)
+        return _reads_as(a, b[len(b) - len(a):] if piece == "tail" else b[:len(a)], undo, config, alike)
     return False
 
 
-def _reads_as(a: str, b: str, undo: dict[str, str], config: DivergenceConfig) -> bool:
+def _reads_as(a: str, b: str, undo: dict[str, str], config: DivergenceConfig, alike: bool) -> bool:
     """``_same_word`` on two lower-cased keys, whole."""
-    if fuzz.ratio(a, b) >= config.same_text_min:
+    if alike and fuzz.ratio(a, b) >= config.same_text_min:
         return True
     stands_for = {k.lower(): v.lower() for k, v in undo.items()}
     return len(a) == len(b) > 0 and all(x == y or y in stands_for.get(x, "") for x, y in zip(a, b, strict=True))
