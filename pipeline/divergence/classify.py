@@ -157,12 +157,11 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
     for k, (t_words, o_words) in enumerate(words_in):
         pivot = min(config.confidence_pivot,
                     alignment.page_confidence.get(differences[k].page or 0, config.confidence_pivot))
+        written = (writing or {}).get(differences[k].page or 0, ())
         if t_words and not o_words:
-            written = (writing or {}).get(differences[k].page or 0, ())
             flags[k] = _insertion(differences[k], omitted, alignment.translation_keys, pivot, undo, written, config)
         elif o_words and not t_words:
             marked = any(unread[max(0, k - 1):k + 2])
-            written = (writing or {}).get(differences[k].page or 0, ())
             flags[k] = _omission(differences[k], markup, added, undo, pivot, marked, lex, written, config)
     flags_list = [flags[k] for k in range(len(differences))]
     folded = alignment.transcript.counts["yo"] + alignment.ocr.counts["yo"]
@@ -400,7 +399,7 @@ def _in_line_between(d: Difference, tokens: Sequence[PlacedWord], undo: dict[str
     if not 1 <= len(tokens) <= 2 or len(around) != 2 or any(len(_alnum(w.word.text)) < 3 for w in tokens):
         return False
     # Read as the transcription has them, letter for letter but for the OCR's habits: a neighbour
-    # only alike may be the rest of a word the OCR split (`ma chine`), whose first part is then
+    # only alike may be the rest of a word the OCR split (`re port`), whose first part is then
     # no word of its own.
     left, right = around
     if not (_same_word(left.text, d.before, undo, config, piece="tail", alike=False)
@@ -440,7 +439,7 @@ def _same_word(read: str, written: str, undo: dict[str, str], config: Divergence
     if _reads_as(a, b, undo, config, alike):
         return True
     # A piece of two letters matches some word's end or start by chance too often, unless it ends
-    # in the hyphen that breaks the word (``ли-``, ``co=``).
+    # in the hyphen that breaks the word (``по-``, ``ra=``).
     shortest = 2 if piece == "head" and read.rstrip()[-1:] in _BREAK_MARKS else 3
     if piece and shortest <= len(a) < len(b):
         return _reads_as(a, b[len(b) - len(a):] if piece == "tail" else b[:len(a)], undo, config, alike)
