@@ -230,8 +230,14 @@ class OcrConfig:
     #: (``PreprocessConfig.binarize="none"``): 0 Otsu, 1 Leptonica's adaptive Otsu, 2 Sauvola.
     thresholding_method: int = 0
     #: Keep, per character, the alternatives Tesseract's recogniser weighed (``OcrWord.alternatives``;
-    #: its ``lstm_choice_mode=2``). Same text, about 1.3× the OCR time.
-    char_alternatives: bool = False
+    #: its ``lstm_choice_mode=2``): the divergence stage tells by them whether the OCR had the
+    #: transcription's digit in mind where it read another. Same text; the recognition takes
+    #: about 1.1× its time (bench/RESULTS.md).
+    char_alternatives: bool = True
+    #: The recogniser's confidence (0–100) from which an alternative counts as weighed. It lists
+    #: most shapes it considered at 0, and gives a digit's look-alikes 10–50 beside a digit it read
+    #: surely (an `8` beside a `5` read at 96 on a real page).
+    alternative_conf_min: float = 50.0
     #: What runs Tesseract (``pipeline.ocr.engine``): ``tesserocr``, its C++ API in the process
     #: that reads, each model loaded once; ``tesseract``, the program, a process and a model load
     #: per call; ``auto``, the fastest installed (tesserocr when it can be imported, else the
@@ -378,6 +384,12 @@ class DivergenceConfig:
     weight_pass_disagrees: float = -2.0
     #: All OCR passes read the same.
     weight_passes_agree: float = 0.5
+    #: Every digit in which the two differ, the transcription's is one the OCR's recogniser weighed
+    #: there too (``OcrWord.alternatives``): a shape between the two, its noise.
+    weight_digit_weighed: float = -1.5
+    #: … none of them is: where the OCR read one digit for another, it saw no trace of the
+    #: transcription's.
+    weight_digit_unweighed: float = 0.8
     #: The same letters, split or joined differently: the OCR's spacing.
     weight_split: float = -1.5
     #: A letter read as a digit or a mark (``'`` ``:`` ``!`` ``|``): a blot or broken glyph, not a slip.
@@ -392,7 +404,7 @@ class DivergenceConfig:
     #: The translation spells the scan's reading (an OCR misreading that does so is no chance).
     weight_translation_agrees: float = 3.0
     #: The translation spells the transcription's reading.
-    weight_translation_disagrees: float = -2.0
+    weight_translation_disagrees: float = -2.5
     #: A number (two digits or more) of the transcription that the translation does not have, where
     #: the scan shows nothing the translation has either.
     weight_number_unconfirmed: float = 1.0

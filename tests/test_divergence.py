@@ -29,7 +29,7 @@ from pipeline.divergence.evidence import (
 from pipeline.divergence.numbers import _impossible_date, _in_translation, _is_number_sign, _without_years
 from pipeline.lang.lexicon import Lexicon, is_word_form
 from pipeline.lang.translit import transliterate
-from pipeline.model import Flag, OcrWord, Severity
+from pipeline.model import Flag, OcrPage, OcrWord, Severity
 from pipeline.synth import make_document
 from pipeline.transcript import parse_transcript
 
@@ -431,3 +431,38 @@ def test_the_typewriter_s_l_for_1_in_a_code_is_one_key_read_either_way():
     # In a word, `1` for `l` is a broken glyph as before; beside another difference it is not all.
     assert _shape_terms("hello", "he1lo", {("l", "1")}, 1, CONFIG)[0][0] == CONFIG.weight_shape
     assert _shape_terms("W.C.l.", "W.E.1.", {("l", "1"), ("C", "E")}, 2, CONFIG)[0][0] == CONFIG.weight_shape
+
+
+def _number_read(number: str, alternatives: tuple[tuple[str, ...], ...], published: str) -> Flag:
+    """The flag for ``published`` against one typed line whose number the OCR read ``number``
+    (confidence 70) with the per-character ``alternatives`` its recogniser weighed."""
+    line = ["The", "sum", "of", number, "pounds", "was", "paid", "in", "full."]
+    words = tuple(OcrWord(w, (100 * k, 40, 100 * k + 90, 70), 70.0 if w == number else 95.0, 1, 1, 1, k + 1,
+                          alternatives=alternatives if w == number else ())
+                  for k, w in enumerate(line))
+    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, words)
+    transcript = parse_transcript(f"{published}\n", "t")
+    [flag] = [f for f in find_divergences(align([page], transcript, ALIGN), CONFIG, Lexicon(("eng",)))
+              if f.kind != "normalization"]
+    return flag
+
+
+def test_a_digit_the_ocr_weighed_where_it_read_another_is_its_uncertainty():
+    # The OCR read `1933`, weighing `8` (and `5`) for its last digit: a transcription's `1938`
+    # is that shape, `1937` is not.
+    weighed = ((), (), ("8",), ("8", "5"))
+    same = _number_read("1933", weighed, "The sum of 1938 pounds was paid in full.")
+    other = _number_read("1933", weighed, "The sum of 1937 pounds was paid in full.")
+    assert "the OCR weighed `8` there too" in same.evidence and same.severity not in SERIOUS
+    assert "the OCR did not weigh `7` there" in other.evidence and other.severity in SERIOUS
+    # Without the alternatives, neither term: the two weigh alike.
+    bare = [_number_read("1933", (), f"The sum of {n} pounds was paid in full.") for n in ("1938", "1937")]
+    assert bare[0].score == bare[1].score and same.score < bare[0].score < other.score
+
+
+def test_an_edit_knows_the_character_of_the_ocr_word_it_replaces():
+    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, (
+        OcrWord("in", (0, 40, 90, 70), 95.0, 1, 1, 1, 1), OcrWord("„1933.“", (100, 40, 190, 70), 95.0, 1, 1, 1, 2)))
+    # The normalization turns the OCR's quotes into the transcription's; the index is the raw text's.
+    [d] = align([page], parse_transcript('in "1938."\n', "t"), ALIGN).differences
+    assert d.edits == (("8", "3"),) and d.edit_chars == (4,) and d.words[d.edit_words[0]].word.text[4] == "3"

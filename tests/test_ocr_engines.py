@@ -77,6 +77,13 @@ def test_both_engines_give_each_character_its_alternatives(strip: np.ndarray) ->
     # themselves, weighed by two Tesseract versions, differ in their least likely members.
     assert all(len(inproc[box]) == len(cli[box]) for box in cli)
     assert sum(sum(map(len, alts)) for alts in inproc.values()) >= 0.8 * sum(sum(map(len, a)) for a in cli.values())
+    # Both versions list most shapes at confidence 0; those they weighed are fewer, and a subset.
+    for name, every in (("tesseract", cli), ("tesserocr", inproc)):
+        weighed = parse_alternatives(out[name]["hocr"], conf_min=10)
+        assert weighed.keys() == every.keys()
+        assert all(set(a) <= set(b) for box in every for a, b in zip(weighed[box], every[box], strict=True))
+        total = sum(sum(map(len, alts)) for alts in weighed.values())
+        assert 0 < total < 0.5 * sum(sum(map(len, alts)) for alts in every.values()), name
 
 
 @needs_tesserocr

@@ -69,6 +69,9 @@ class Difference:
     edits: tuple[Edit, ...]
     #: Per edit, the index in ``words`` of the OCR word it falls in (or next to), -1 if none.
     edit_words: tuple[int, ...] = ()
+    #: Per edit, the index in its OCR word's text of the character it replaces, -1 for an edit
+    #: that replaces none (an addition or a deletion) or one the normalization made.
+    edit_chars: tuple[int, ...] = ()
     before: str = ""
     after: str = ""
     #: For text only one side has: the OCR words on either side of its place.
@@ -107,6 +110,7 @@ class _OcrText:
     norm: NormalizedText
     words: tuple[PlacedWord, ...]
     word_of_char: np.ndarray  # int64 per character of ``norm.text``: index into ``words``, -1 between
+    char_in_word: np.ndarray  # int64 per character of ``norm.text``: its index in its word's text, -1 between
     line_of_word: np.ndarray  # int64 per word: index of its line in the order given
 
 
@@ -172,6 +176,7 @@ def _ocr_text(lines: Sequence[Sequence[PlacedWord]], config: AlignConfig) -> _Oc
     """Join the lines (words by spaces, lines by line breaks) and normalize the result."""
     parts: list[str] = []
     owner: list[np.ndarray] = []
+    index: list[np.ndarray] = []
     words: list[PlacedWord] = []
     line_of_word: list[int] = []
     for k, line in enumerate(lines):
@@ -179,17 +184,21 @@ def _ocr_text(lines: Sequence[Sequence[PlacedWord]], config: AlignConfig) -> _Oc
             sep = " " if n else "\n"
             parts += [sep, pw.word.text]
             owner += [np.full(1, -1), np.full(len(pw.word.text), len(words))]
+            index += [np.full(1, -1), np.arange(len(pw.word.text))]
             words.append(pw)
             line_of_word.append(k)
     raw = "".join(parts)
     raw_owner = np.concatenate(owner) if owner else np.zeros(0, dtype=np.int64)
     norm = normalize(raw, fold_yo=config.fold_yo)
+    raw_index = np.concatenate(index) if index else np.zeros(0, dtype=np.int64)
     word_of_char = raw_owner[norm.origin] if len(norm.origin) else np.zeros(0, dtype=np.int64)
+    char_in_word = raw_index[norm.origin] if len(norm.origin) else np.zeros(0, dtype=np.int64)
     # A space that replaced a line break or a word gap has no word of its own.
-    word_of_char = np.where(np.frombuffer(norm.text.encode("utf-32-le"), dtype=np.uint32) == 32,
-                            -1, word_of_char)
+    spaces = np.frombuffer(norm.text.encode("utf-32-le"), dtype=np.uint32) == 32
+    word_of_char = np.where(spaces, -1, word_of_char)
+    char_in_word = np.where(spaces, -1, char_in_word)
     lines_arr = np.asarray(line_of_word, dtype=np.int64)
-    return _OcrText(norm, tuple(words), word_of_char.astype(np.int64), lines_arr)
+    return _OcrText(norm, tuple(words), word_of_char.astype(np.int64), char_in_word.astype(np.int64), lines_arr)
 
 
 def _keys(text: str, config: AlignConfig) -> list[str | None]:
@@ -356,7 +365,8 @@ class _Bridge:
 
     def differences(self) -> tuple[Difference, ...]:
         """Every non-equal stretch of the alignment, widened to whole words and merged when they touch."""
-        regions: list[list] = []  # [r0, r1, h0, h1, edits, OCR word of each edit]
+        # [r0, r1, h0, h1, edits, OCR word of each edit, its character in that word]
+        regions: list[list] = []
         ref, hyp, owner = self.ref.text, self.ocr.norm.text, self.ocr.word_of_char
         for tag, r0, r1, h0, h1 in self.ops:
             if tag == "equal":
@@ -364,13 +374,16 @@ class _Bridge:
             if tag == "replace":
                 edits = list(zip(ref[r0:r1], hyp[h0:h1], strict=True))
                 where = owner[h0:h1].tolist()
+                chars = self.ocr.char_in_word[h0:h1].tolist()
             elif tag == "delete":
                 edits = [(c, "") for c in ref[r0:r1]]
                 near = [int(owner[h]) for h in (h0 - 1, h0) if 0 <= h < len(owner) and owner[h] >= 0]
                 where = [near[0] if near else -1] * len(edits)
+                chars = [-1] * len(edits)
             else:
                 edits = [("", c) for c in hyp[h0:h1]]
                 where = owner[h0:h1].tolist()
+                chars = [-1] * len(edits)
             a0, a1, b0, b1 = self._widen(r0, r1, h0, h1)
             if regions and (a0 < regions[-1][1] or b0 < regions[-1][3]
                             or (a0, b0) == (regions[-1][1], regions[-1][3])):
@@ -378,8 +391,9 @@ class _Bridge:
                 last[1], last[3] = max(last[1], a1), max(last[3], b1)
                 last[4] += edits
                 last[5] += where
+                last[6] += chars
             else:
-                regions.append([a0, a1, b0, b1, edits, where])
+                regions.append([a0, a1, b0, b1, edits, where, chars])
         return tuple(self._difference(*r) for r in regions)
 
     def _widen(self, r0: int, r1: int, h0: int, h1: int) -> tuple[int, int, int, int]:
@@ -400,7 +414,7 @@ class _Bridge:
         return r0, r1, h0, h1
 
     def _difference(
-        self, r0: int, r1: int, h0: int, h1: int, edits: list[Edit], where: list[int]
+        self, r0: int, r1: int, h0: int, h1: int, edits: list[Edit], where: list[int], chars: list[int]
     ) -> Difference:
         ref, hyp = self.ref.text, self.ocr.norm.text
         words, page, bbox = self.place(h0, h1)
@@ -425,6 +439,7 @@ class _Bridge:
             bbox=bbox,
             edits=tuple(edits),
             edit_words=edit_words,
+            edit_chars=tuple(chars),
             before=before,
             after=after,
             context=context,

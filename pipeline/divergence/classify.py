@@ -45,6 +45,7 @@ from rapidfuzz import fuzz
 from pipeline.align.align import Alignment, Difference, Edit, PlacedWord
 from pipeline.config import DivergenceConfig
 from pipeline.divergence.evidence import (
+    _choice_terms,
     _clip,
     _confidence,
     _confidence_term,
@@ -246,6 +247,7 @@ def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: Di
         terms.append((config.weight_blind_spot, f"the OCR reads `{first}` nowhere on these pages, though the "
                                                 f"transcription has it {doc.blind[first]} times"))
     terms += _pass_terms(d, suspect, config)
+    terms += _choice_terms(d, config)
     if own and not unexplained:
         worst = min(own, key=lambda e: habits[e])
         weight = config.weight_habit_against_word if reads_word else config.weight_habit

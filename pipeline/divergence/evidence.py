@@ -198,6 +198,30 @@ def _pass_terms(d: Difference, suspect: set[int], config: DivergenceConfig) -> l
     return []
 
 
+def _choice_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """Evidence from the characters the OCR weighed beside those it read (``OcrWord.alternatives``),
+    where a digit differs: the transcription's digit among them makes the difference the OCR's
+    uncertainty; one digit read for another with none of the transcription's among them, a
+    difference the OCR did not waver on. Nothing where an edit's character is not known."""
+    weighed: list[str] = []
+    unweighed: list[str] = []
+    for (a, b), k, c in zip(d.edits, d.edit_words, d.edit_chars, strict=True):
+        if not (len(a) == len(b) == 1 and (a.isdigit() or b.isdigit())):
+            continue
+        word = d.words[k].word if k >= 0 else None
+        if word is None or c < 0 or len(word.alternatives) != len(word.text) or word.text[c] != b:
+            return []
+        if a in word.alternatives[c]:
+            weighed.append(a)
+        elif a.isdigit() and b.isdigit():
+            unweighed.append(a)
+    if weighed and not unweighed:
+        return [(config.weight_digit_weighed, f"the OCR weighed `{weighed[0]}` there too")]
+    if unweighed and not weighed:
+        return [(config.weight_digit_unweighed, f"the OCR did not weigh `{unweighed[0]}` there")]
+    return []
+
+
 def _repair(t: str, scan: str, lex: Lexicon) -> tuple[str, str] | None:
     """(word, its repair): a word of ``t`` (four letters at least) that is no word, and ``t`` with
     one of its letters replaced by the one ``scan`` has there, which makes that word a word."""

@@ -65,9 +65,10 @@ def _hocr_bbox(title: str) -> BBox | None:
     return None
 
 
-def parse_alternatives(hocr: str) -> dict[BBox, tuple[tuple[str, ...], ...]]:
+def parse_alternatives(hocr: str, conf_min: float = 0.0) -> dict[BBox, tuple[tuple[str, ...], ...]]:
     """Per-character alternatives of each hOCR word written with ``lstm_choice_mode=2``, keyed by
-    the word's box. Each character gets the choices other than the one read, best first.
+    the word's box. Each character gets the choices other than the one read that the recogniser
+    gave a confidence (``x_confs``, 0–100) of ``conf_min`` at least, best first.
 
     Tesseract also lists a choice group for the space before a word; those groups are skipped.
     A word whose groups do not line up one-to-one with its characters is left out.
@@ -79,19 +80,25 @@ def parse_alternatives(hocr: str) -> dict[BBox, tuple[tuple[str, ...], ...]]:
             continue
         box = _hocr_bbox(word.get("title", ""))
         groups = [
-            [(c.text or "") for c in g]
+            [(c.text or "", _choice_confidence(c.get("title", ""))) for c in g]
             for g in word
             if (g.get("id") or "").startswith("lstm_choices")
         ]
-        groups = [g for g in groups if g and g[0].strip()]
+        groups = [g for g in groups if g and g[0][0].strip()]
         label = (word.text or "").strip()
         if box is None or not label or len(groups) != len(label):
             continue
         out[box] = tuple(
-            tuple(c for c in group[1:] if c.strip() and c != ch)
+            tuple(c for c, conf in group[1:] if c.strip() and c != ch and conf >= conf_min)
             for ch, group in zip(label, groups, strict=True)
         )
     return out
+
+
+def _choice_confidence(title: str) -> float:
+    """The ``x_confs`` of a choice's hOCR title (0 when it gives none)."""
+    fields = title.split()
+    return float(fields[1]) if len(fields) == 2 and fields[0] == "x_confs" else 0.0
 
 
 def _overlap(a: BBox, b: BBox) -> float:
@@ -122,7 +129,7 @@ def recognise(image: np.ndarray, dpi: float, config: OcrConfig, alternatives: bo
     if not alternatives:
         return words
     try:
-        choices = parse_alternatives(out["hocr"])
+        choices = parse_alternatives(out["hocr"], config.alternative_conf_min)
     except ET.ParseError as err:
         raise TesseractFailedError(f"tesseract wrote unreadable hOCR: {err}") from err
     return [replace(w, alternatives=choices.get(w.bbox, ())) for w in words]
