@@ -16,7 +16,7 @@ from pipeline.align import align
 from pipeline.align.align import Difference, PlacedWord, translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
-from pipeline.divergence.classify import _insertion, _no_room, _omission, _same_word, blind_letters
+from pipeline.divergence.classify import _insertion, _no_room, _omission, _same_word, _whole_neighbour, blind_letters
 from pipeline.divergence.evidence import (
     _dictionary_terms,
     _doubles,
@@ -466,3 +466,12 @@ def test_an_edit_knows_the_character_of_the_ocr_word_it_replaces():
     # The normalization turns the OCR's quotes into the transcription's; the index is the raw text's.
     [d] = align([page], parse_transcript('in "1938."\n', "t"), ALIGN).differences
     assert d.edits == (("8", "3"),) and d.edit_chars == (4,) and d.words[d.edit_words[0]].word.text[4] == "3"
+
+
+def test_a_neighbour_read_alike_is_whole_unless_it_is_the_rest_of_a_split_word():
+    # `chine` beside `ina` is what is left of `machine` split and misread; `shipmemt` is that word.
+    assert not _whole_neighbour("chine", "ina", "machine", {}, CONFIG, piece="head")
+    assert _whole_neighbour("shipmemt", "ina", "shipment", {}, CONFIG, piece="head")
+    # A left neighbour whose last letter differs may have lost its end to the word beside it.
+    assert not _whole_neighbour("exprim", "imé", "exprimé", {}, CONFIG, piece="tail")
+    assert _whole_neighbour("contrakt", "ina", "contract", {}, CONFIG, piece="tail")

@@ -275,13 +275,15 @@ def _omission(
     confs = sorted(w.word.confidence for w in tokens)
     n_clear = sum(_reads_clearly(w.word.text, w.word.confidence, undo, pivot, lex, config) for w in tokens)
     clear = n_clear / len(tokens) if tokens else 0.0
+    in_line = len(tokens) < 3 and _in_line_between(d, tokens, undo, written, config)
     # Text that reads clearly as words throughout (a long word form at a low confidence too) is no
-    # noise for the OCR being unsure of it, as for a misreading that is a word form.
+    # noise for the OCR being unsure of it, as for a misreading that is a word form; nor is a word
+    # of a line, however garbled.
     terms = [_confidence_term(confs[len(confs) // 2] if confs else _confidence(d), config, pivot=pivot,
-                              floor=0.0 if clear == 1 else None)]
+                              floor=0.0 if clear == 1 or in_line else None)]
     if not tokens:
         terms.append((config.weight_punctuation_only, "only punctuation or specks"))
-    else:
+    elif not in_line or clear > 0.5:
         terms.append(((clear - 0.5) * 2 * config.weight_omitted_words, f"{clear:.0%} of it read clearly as words"))
     # Length and digits count only for text that reads as text, not for a run of specks and shards.
     # A run of several clear words is text even if the rest of it is smudged: OCR noise does not
@@ -291,7 +293,7 @@ def _omission(
         terms.append((config.weight_digits / 2, "it contains digits"))
     if reads and len(tokens) >= 3:
         terms.append((config.weight_omitted_line, f"{len(tokens)} words"))
-    elif _in_line_between(d, tokens, undo, written, config):
+    elif in_line:
         terms.append((config.weight_word_in_line, "the OCR read it in the line, between the two words the "
                                                   "transcription has side by side"))
     # What follows can only lower the score: look only when there is something to lower.
@@ -400,20 +402,43 @@ def _in_line_between(d: Difference, tokens: Sequence[PlacedWord], undo: dict[str
     around = [w.word for w in d.context if _alnum(w.word.text)]
     if not 1 <= len(tokens) <= 2 or len(around) != 2 or any(len(_alnum(w.word.text)) < 3 for w in tokens):
         return False
-    # Read as the transcription has them, letter for letter but for the OCR's habits: a neighbour
-    # only alike may be the rest of a word the OCR split (`re port`), whose first part is then
-    # no word of its own.
+    # Read as the transcription has them: letter for letter but for the OCR's habits, or alike
+    # and not the rest of a word the OCR split (`re port`), whose first part is then no word of
+    # its own.
     left, right = around
-    if not (_same_word(left.text, d.before, undo, config, piece="tail", alike=False)
-            and _same_word(right.text, d.after, undo, config, piece="head", alike=False)):
+    if not (_whole_neighbour(left.text, tokens[0].word.text, d.before, undo, config, piece="tail")
+            and _whole_neighbour(right.text, tokens[-1].word.text, d.after, undo, config, piece="head")):
         return False
-    words = [left, *(w.word for w in tokens), right]
-    if len({(w.block, w.paragraph, w.line) for w in words}) != 1:
+    if len({(w.block, w.paragraph, w.line) for w in (left, *(t.word for t in tokens), right)}) != 1:
         return False
-    heights = [w.bbox[3] - w.bbox[1] for w in words]
-    if max(heights) > config.blot_height * min(heights):
+    # Beside its neighbours, not across them: a word's end read twice (`exprim` `imé`) overlaps it.
+    if tokens[0].word.bbox[0] < left.bbox[2] or tokens[-1].word.bbox[2] > right.bbox[0]:
+        return False
+    # No taller than its neighbours, within the height ascenders and descenders add to a word:
+    # a box round a blot and a letter or two is. A word of x-height letters is shorter than they.
+    tallest = max(w.bbox[3] - w.bbox[1] for w in (left, right))
+    if any(w.word.bbox[3] - w.word.bbox[1] > config.blot_height * tallest for w in tokens):
         return False
     return not any(_between(box, left.bbox, right.bbox) for box in written)
+
+
+def _whole_neighbour(read: str, beside: str, written: str, undo: dict[str, str], config: DivergenceConfig,
+                     piece: str) -> bool:
+    """Whether the OCR's ``read`` is the transcription's ``written`` (``_same_word``) as a word of
+    its own: read exactly but for the OCR's habits, or alike with its end towards the place
+    (``piece`` ``"tail"``: its last letter; ``"head"``: its first) read as written, and no more
+    like ``written`` with the OCR's word ``beside`` it joined to it. Else it may be the rest of a
+    word the OCR split, ``beside`` its first part, however misread (`ina chine` for `machine`)."""
+    if _same_word(read, written, undo, config, piece=piece, alike=False):
+        return True
+    a, b = _alnum(read), _alnum(written)
+    if not (a and b and _same_word(read, written, undo, config)):
+        return False
+    end = -1 if piece == "tail" else 0
+    if not _reads_as(a[end], b[end], undo, config, alike=False):
+        return False
+    joined = _alnum(beside + read if piece == "head" else read + beside)
+    return fuzz.ratio(a, b) > fuzz.ratio(joined, b)
 
 
 def _between(box: BBox, left: BBox, right: BBox) -> bool:
