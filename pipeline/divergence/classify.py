@@ -275,7 +275,7 @@ def _omission(
     confs = sorted(w.word.confidence for w in tokens)
     n_clear = sum(_reads_clearly(w.word.text, w.word.confidence, undo, pivot, lex, config) for w in tokens)
     clear = n_clear / len(tokens) if tokens else 0.0
-    in_line = len(tokens) < 3 and _in_line_between(d, tokens, undo, written, config)
+    in_line = _in_line_between(d, tokens, undo, written, config)
     # Text that reads clearly as words throughout (a long word form at a low confidence too) is no
     # noise for the OCR being unsure of it, as for a misreading that is a word form; nor is a word
     # of a line, however garbled.
