@@ -457,6 +457,9 @@ class DivergenceConfig:
     #: Where Debian's Hunspell dictionaries are (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``): the
     #: words of English, French, German and Spanish originals (``pipeline.lang.lexicon``).
     hunspell_dir: str = "/usr/share/hunspell"
+    #: Where Debian's word lists are (``wbritish``): British spellings, beside the American
+    #: dictionary (``pipeline.lang.lexicon.WORD_LISTS``).
+    word_list_dir: str = "/usr/share/dict"
 
 
     def __post_init__(self) -> None:

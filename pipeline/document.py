@@ -39,7 +39,8 @@ def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config
     read = [p.ocr for p in pages if p.ocr.failed is None]
     if read:
         alignment = align_stage.align(read, transcript_, config.align)
-        lexicon = Lexicon.for_ocr(config.ocr.lang, config.divergence.hunspell_dir)
+        lexicon = Lexicon.for_ocr(config.ocr.lang, config.divergence.hunspell_dir,
+                                  config.divergence.word_list_dir)
         writing = {p.ocr.index: [r.bbox for r in p.regions] for p in pages}
         flags += find_divergences(alignment, config.divergence, lexicon, writing)
         metrics, page_metrics, lines = alignment.metrics, alignment.page_metrics, alignment.lines

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from dinglehopper.character_error_rate import character_error_rate_n
 from dinglehopper.ocr_files import plain_extract
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.align import text_metrics
-from pipeline.align.metrics import as_clusters
+from pipeline.align.metrics import as_clusters, opcodes
 from pipeline.synth.noise import ocr_noise
 
 SEED = Path(__file__).parent.parent / "transcripts" / "117066.md"
@@ -61,3 +62,35 @@ def test_clusters_count_as_one_character():
     table: dict[str, str] = {}
     assert len(as_clusters("и\u0306од", table)) == 3
     assert as_clusters("plain", table) == "plain"
+
+
+def _unit_cost(ops, reference: str, hypothesis: str) -> int:
+    return sum(max(a1 - a0, b1 - b0) for tag, a0, a1, b0, b1 in ops if tag != "equal")
+
+
+def test_edits_pair_characters_of_a_kind_without_adding_edits():
+    # rapidfuzz's alignment of `17,` and `18th` inserts the `8` and pairs `7` with `t`: a digit lost
+    # and a letter read for a digit, where the page's `18th` was read for the transcription's `17,`.
+    ops = opcodes("on 17, 1938", "on 18th 1938")
+    pairs = [("on 17, 1938"[a0:a1], "on 18th 1938"[b0:b1]) for tag, a0, a1, b0, b1 in ops if tag == "replace"]
+    assert ("7", "8") in pairs
+    assert not any(a.isdigit() != b.isdigit() for a, b in pairs if len(a) == len(b) == 1)
+    # The fewest edits still: every op sequence covers both texts and costs the Levenshtein distance.
+    rng = np.random.default_rng(5)
+    russian = SEED.read_text(encoding="utf-8")
+    for k in range(30):
+        start = int(rng.integers(0, len(russian) - 200))
+        ref = russian[start:start + 200]
+        hyp = ocr_noise(ref, np.random.default_rng(k), rate=0.15, line_events=1)
+        ops = opcodes(ref, hyp)
+        assert _unit_cost(ops, ref, hyp) == Levenshtein.distance(ref, hyp)
+        assert "".join(ref[a0:a1] for _, a0, a1, _, _ in ops) == ref
+        assert "".join(hyp[b0:b1] for _, _, _, b0, b1 in ops) == hyp
+        assert all(ref[a0:a1] == hyp[b0:b1] for tag, a0, a1, b0, b1 in ops if tag == "equal")
+
+
+def test_a_stretch_of_one_kind_keeps_its_alignment():
+    # Letters only: nothing to pair better, and the OCR's habits were counted on rapidfuzz's pairing.
+    ref, hyp = "сказанїя", "сказаня"
+    assert opcodes(ref, hyp) == [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+                                 for op in Levenshtein.opcodes(ref, hyp)]

@@ -475,3 +475,25 @@ def test_a_neighbour_read_alike_is_whole_unless_it_is_the_rest_of_a_split_word()
     # A left neighbour whose last letter differs may have lost its end to the word beside it.
     assert not _whole_neighbour("exprim", "imé", "exprimé", {}, CONFIG, piece="tail")
     assert _whole_neighbour("contrakt", "ina", "contract", {}, CONFIG, piece="tail")
+
+
+def test_a_mark_read_apart_from_its_word_is_no_neighbour_of_an_added_word():
+    # `signed ,` as old print and French typescripts space their marks: the word beside the mark
+    # is the witness that nothing stands between.
+    words = [("The", 0, 90), ("deed", 110, 230), ("was", 250, 340), ("signed", 360, 530), (",", 545, 560),
+             ("and", 600, 690), ("sealed", 710, 880), ("today.", 900, 1060)]
+    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
+        OcrWord(text, (x0, 40, x1, 90), 96.0, 1, 1, 1, k) for k, (text, x0, x1) in enumerate(words, start=1)))
+    alignment = align([page], parse_transcript("The deed was signed, then and sealed today.\n", "t"), ALIGN)
+    [added] = [d for d in alignment.differences if d.transcript_text == "then"]
+    assert [w.word.text for w in added.context] == ["signed", "and"]
+    [flag] = [f for f in find_divergences(alignment, CONFIG) if f.kind == "insertion"]
+    assert flag.severity in SERIOUS and any("either side" in e or "no room" in e for e in flag.evidence)
+    # A mark beside a word that has its own is what the OCR read of the letter there (`&` for `a`).
+    words = [("Mr.", 0, 90), ("Moore,", 110, 280), ("&", 300, 325), ("represents", 360, 700), ("us.", 720, 820)]
+    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
+        OcrWord(text, (x0, 40, x1, 90), 96.0, 1, 1, 1, k) for k, (text, x0, x1) in enumerate(words, start=1)))
+    alignment = align([page], parse_transcript("Mr. Moore, a represents us.\n", "t"), ALIGN)
+    [letter] = [d for d in alignment.differences if d.transcript_text == "a"]
+    assert [w.word.text for w in letter.context] == ["&", "represents"]
+    assert not _serious(find_divergences(alignment, CONFIG))

@@ -183,6 +183,9 @@ def test_pre_reform_adjective_endings_are_known_spellings() -> None:
         ("eng", "well-known", True), ("fra", "posés", True), ("fra", "bosés", False),
         ("fra", "l'Anglais", True), ("deu", "Häuser", True), ("spa", "gato", True), ("eng", "gato", False),
         ("eng+spa", "gato", True),
+        # British spellings beside the American dictionary, in every case a word may be typed in.
+        ("eng", "favourably", True), ("eng", "Organisations", True), ("eng", "COLOURED", True),
+        ("eng", "favoupably", False), ("fra", "favourably", False),
         # A word of a script none of the languages is written in, or of a language without a
         # dictionary here: the lexicon cannot tell.
         ("eng", "Москва", None), ("rus", "outside", None), ("ita", "gatto", None),
@@ -196,6 +199,8 @@ def test_the_lexicon_of_a_documents_languages(langs: str, word: str, known: bool
 def test_a_missing_dictionary_names_its_package(tmp_path) -> None:
     with pytest.raises(MissingDependencyError, match="apt-get install hunspell-fr"):
         lexicon.Lexicon.for_ocr("fra", str(tmp_path)).knows("maison")
+    with pytest.raises(MissingDependencyError, match="apt-get install wbritish"):
+        lexicon.Lexicon.for_ocr("eng", lists=str(tmp_path)).knows("favourably")
 
 
 @pytest.mark.parametrize(

@@ -307,17 +307,35 @@ class _Bridge:
                 max(b[2] for b in boxes), max(b[3] for b in boxes))
         return words, page, bbox
 
-    def neighbours(self, h0: int, h1: int) -> tuple[PlacedWord, ...]:
+    def neighbours(self, h0: int, h1: int, before: str = "", after: str = "") -> tuple[PlacedWord, ...]:
         """The OCR words just before ``h0`` and from ``h1`` on (each side's nearest within a few
-        characters of spaces and marks): what the OCR read around a place where it read nothing."""
-        owner, out = self.ocr.word_of_char, []
-        for start, step in ((h0 - 1, -1), (h1, 1)):
-            i = start
-            while 0 <= i < len(owner) and owner[i] < 0 and abs(i - start) < 4:
-                i += step
-            if 0 <= i < len(owner) and owner[i] >= 0:
-                out.append(self.ocr.words[int(owner[i])])
+        characters of spaces): what the OCR read around a place where it read nothing.
+
+        A mark the OCR read apart from its word (``word ,``, as old print and French typescripts
+        space them) is passed over when the transcription's word on that side (``before``,
+        ``after``) has a mark there and the OCR's word lacks one: it is that word's mark, and the
+        word the witness. A mark beside a word that has its own (``Moore, &``) may be a letter
+        misread (``a``), and stays the neighbour."""
+        out = []
+        for start, step, word in ((h0 - 1, -1, before), (h1, 1, after)):
+            near = self._nearest_word(start, step, over_marks=False)
+            if near is not None and word and not (word[-1] if step < 0 else word[0]).isalnum():
+                far = self._nearest_word(start, step, over_marks=True)
+                text = far.word.text if far is not None else ""
+                if text and (text[-1] if step < 0 else text[0]).isalnum():
+                    near = far
+            if near is not None:
+                out.append(near)
         return tuple(out)
+
+    def _nearest_word(self, start: int, step: int, *, over_marks: bool) -> PlacedWord | None:
+        """The OCR word of the first character from ``start`` on (going ``step``, within 4
+        characters) that is not a space, or with ``over_marks`` not a space nor a mark."""
+        owner, hyp = self.ocr.word_of_char, self.ocr.norm.text
+        i = start
+        while 0 <= i < len(owner) and (owner[i] < 0 or over_marks and not hyp[i].isalnum()) and abs(i - start) < 4:
+            i += step
+        return self.ocr.words[int(owner[i])] if 0 <= i < len(owner) and owner[i] >= 0 else None
 
     def page_metrics(self) -> tuple[PageMetrics, ...]:
         """CER and WER per page, over the stretch of transcription aligned with each page."""
@@ -423,13 +441,13 @@ class _Bridge:
         edit_words = tuple(local.get(i, -1) for i in where)
         context: tuple[PlacedWord, ...] = ()
         t = ref[r0:r1].strip()
+        before, after = _word_before(ref, r0), _word_after(ref, r1)
         if not words:
             # Nothing on the scan here: point at the OCR words around the place instead.
             _, page, bbox = self.place(max(h0 - 1, 0), min(h1 + 1, len(hyp)))
-            context = self.neighbours(h0, h1)
+            context = self.neighbours(h0, h1, before, after)
         elif not t:
-            context = self.neighbours(h0, h1)
-        before, after = _word_before(ref, r0), _word_after(ref, r1)
+            context = self.neighbours(h0, h1, before, after)
         return Difference(
             transcript_text=t,
             ocr_text=hyp[h0:h1].strip(),

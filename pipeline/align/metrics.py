@@ -62,9 +62,95 @@ Opcode = tuple[str, int, int, int, int]
 
 
 def opcodes(reference: Sequence[object], hypothesis: Sequence[object]) -> list[Opcode]:
-    """Levenshtein opcodes ``(tag, r0, r1, h0, h1)`` turning ``reference`` into ``hypothesis``."""
+    """Levenshtein opcodes ``(tag, r0, r1, h0, h1)`` turning ``reference`` into ``hypothesis``.
+
+    Of the alignments with the fewest edits, one that pairs characters of a kind (letter, digit,
+    space, mark) where a stretch mixes kinds: ``17,`` against ``18th`` is ``7``→``8`` and ``,``→``th``,
+    not an inserted ``8`` and ``7``→``t``, which would read as a digit lost and a letter for a digit.
+    """
     ops = Levenshtein.opcodes(reference, hypothesis, score_hint=score_hint(reference, hypothesis))
-    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in ops]
+    plain = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in ops]
+    out: list[Opcode] = []
+    i = 0
+    while i < len(plain):
+        j = i
+        while j < len(plain) and plain[j][0] != "equal":
+            j += 1
+        if j - i >= 2:
+            r0, h0, r1, h1 = plain[i][1], plain[i][3], plain[j - 1][2], plain[j - 1][4]
+            mixed = sum(_mixed_pairs(reference[a0:a1], hypothesis[b0:b1]) for tag, a0, a1, b0, b1 in plain[i:j]
+                        if tag == "replace")
+            if mixed and max(r1 - r0, h1 - h0) <= _KIND_ALIGN_MAX:
+                refined, fewer = _kind_opcodes(reference[r0:r1], hypothesis[h0:h1])
+                out += ([(tag, a0 + r0, a1 + r0, b0 + h0, b1 + h0) for tag, a0, a1, b0, b1 in refined]
+                        if fewer < mixed else plain[i:j])
+            else:
+                out += plain[i:j]
+            i = j
+        else:
+            out.append(plain[i])
+            i += 1
+    return _merged(out)
+
+
+def _merged(ops: list[Opcode]) -> list[Opcode]:
+    """``ops`` with neighbours of one tag joined into one opcode."""
+    out: list[Opcode] = []
+    for op in ops:
+        if out and out[-1][0] == op[0]:
+            out[-1] = (op[0], out[-1][1], op[2], out[-1][3], op[4])
+        else:
+            out.append(op)
+    return out
+
+
+#: Longest stretch (characters) of edits that ``opcodes`` re-aligns by kind; longer ones stay as
+#: rapidfuzz aligns them (a garbled stretch that long has no pairing worth the quadratic cost).
+_KIND_ALIGN_MAX = 24
+
+
+def _char_kind(c: object) -> int:
+    if not isinstance(c, str):
+        return 0
+    return 1 if c.isalpha() else 2 if c.isdigit() else 3 if c.isspace() else 4
+
+
+def _mixed_pairs(ref: Sequence[object], hyp: Sequence[object]) -> int:
+    """How many characters of ``ref`` pair with one of another kind in ``hyp`` (position by position)."""
+    return sum(_char_kind(x) != _char_kind(y) for x, y in zip(ref, hyp, strict=True))
+
+
+def _kind_opcodes(ref: Sequence[object], hyp: Sequence[object]) -> tuple[list[Opcode], int]:
+    """Opcodes of a least-edit alignment of two short stretches that, among those, pairs characters
+    of different kinds least (a dynamic programme: each edit costs 1000, a pair of different kinds
+    1 more), and how many such pairs it keeps."""
+    n, m = len(ref), len(hyp)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for a in range(1, n + 1):
+        cost[a][0] = 1000 * a
+    for b in range(1, m + 1):
+        cost[0][b] = 1000 * b
+    for a in range(1, n + 1):
+        for b in range(1, m + 1):
+            x, y = ref[a - 1], hyp[b - 1]
+            pair = 0 if x == y else 1000 + (_char_kind(x) != _char_kind(y))
+            cost[a][b] = min(cost[a - 1][b - 1] + pair, cost[a - 1][b] + 1000, cost[a][b - 1] + 1000)
+    steps: list[tuple[str, int, int]] = []
+    a, b = n, m
+    while a or b:
+        x = ref[a - 1] if a else None
+        y = hyp[b - 1] if b else None
+        if a and b and cost[a][b] == cost[a - 1][b - 1] + (0 if x == y else 1000 + (_char_kind(x) != _char_kind(y))):
+            steps.append(("equal" if x == y else "replace", a - 1, b - 1))
+            a, b = a - 1, b - 1
+        elif a and cost[a][b] == cost[a - 1][b] + 1000:
+            steps.append(("delete", a - 1, b))
+            a -= 1
+        else:
+            steps.append(("insert", a, b - 1))
+            b -= 1
+    return (_merged([(tag, a, a + (tag != "insert"), b, b + (tag != "delete")) for tag, a, b in reversed(steps)]),
+            cost[n][m] % 1000)
 
 
 def distance(reference: Sequence[object], hypothesis: Sequence[object]) -> int:

@@ -125,7 +125,7 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
     the transcription lacks), ``insertion`` (the transcription has text the scan does not show).
     """
     differences = alignment.differences
-    lex = lexicon or Lexicon(("rus",), config.hunspell_dir)
+    lex = lexicon or Lexicon(("rus",), config.hunspell_dir, config.word_list_dir)
     doc = _Document(document_years(alignment.transcript.text), alignment.translation_keys, lex,
                     blind_letters(alignment, config))
     # Words on one side against nothing or punctuation on the other: the punctuation left behind by a

@@ -28,8 +28,9 @@ Adding a language:
    grammatical case and the usual abbreviations; and in ``dates.py`` a grammar function in
    ``_GRAMMARS``, to have its dates found; in ``numbers.py`` its ``Convention`` (digit grouping,
    decimal mark, number sign, ordinal endings, scale words), to have its numbers compared.
-4. ``lexicon.py``: its Hunspell dictionary in ``HUNSPELL``; and ``packaging/debian-packages.txt``:
-   that dictionary's package and its Tesseract data, ``tesseract-ocr-<code>``.
+4. ``lexicon.py``: its Hunspell dictionary in ``HUNSPELL`` (and the word list of another spelling
+   in ``WORD_LISTS``); and ``packaging/debian-packages.txt``: their packages and its Tesseract
+   data, ``tesseract-ocr-<code>``.
 
 Names of a Latin-script original are compared with the translation by spelling
 (``pipeline.checks.latin_names``); those of a Russian one through its transliterations (the

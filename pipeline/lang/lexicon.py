@@ -26,6 +26,11 @@ from pipeline.lang.script import CYRILLIC, LATIN, script_of
 #: pymorphy3's), and the Debian package that installs it.
 HUNSPELL = {"eng": ("en_US", "hunspell-en-us"), "fra": ("fr_FR", "hunspell-fr"),
             "deu": ("de_DE", "hunspell-de-de"), "spa": ("es_ES", "hunspell-es")}
+#: Word lists (one word form a line, as in ``/usr/share/dict``) of a language's other spelling,
+#: looked in for a word its dictionary does not know, and the Debian package of each: English
+#: originals are American or British (``favorably``, ``favourably``). A list loads in a few
+#: hundredths of a second where a second Hunspell dictionary takes seconds.
+WORD_LISTS = {"eng": ("british-english", "wbritish")}
 #: The letters a one-letter change may bring in, by script (Latin: the letters of the four
 #: languages above).
 _ALPHABETS = {CYRILLIC: "абвгдежзийклмнопрстуфхцчшщъыьэюя",
@@ -94,6 +99,16 @@ def hunspell(folder: str, name: str, package: str):  # -> spylls.hunspell.Dictio
     return Dictionary.from_files(str(base))
 
 
+@cache
+def word_list(folder: str, name: str, package: str) -> frozenset[str]:
+    """The entries of the word list ``folder/name``, loaded once per process."""
+    try:
+        return frozenset((Path(folder) / name).read_text(encoding="utf-8", errors="replace").split())
+    except OSError as exc:
+        raise MissingDependencyError(f"the word list {name} is missing from {folder} ({exc.strerror}); "
+                                     f"install it with 'apt-get install {package}'") from exc
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The words of a document's languages (Tesseract codes: ``("rus",)``, ``("eng", "fra")``).
@@ -105,11 +120,13 @@ class Lexicon:
     languages: tuple[str, ...]
     #: Where Debian's Hunspell dictionaries are (``DivergenceConfig.hunspell_dir``).
     folder: str = "/usr/share/hunspell"
+    #: Where the word lists of ``WORD_LISTS`` are (``DivergenceConfig.word_list_dir``).
+    lists: str = "/usr/share/dict"
 
     @classmethod
-    def for_ocr(cls, lang: str, folder: str = "/usr/share/hunspell") -> Lexicon:
+    def for_ocr(cls, lang: str, folder: str = "/usr/share/hunspell", lists: str = "/usr/share/dict") -> Lexicon:
         """The lexicon of a Tesseract language string (``rus``, ``eng+fra``)."""
-        return cls(tuple(code for code in lang.split("+") if code), folder)
+        return cls(tuple(code for code in lang.split("+") if code), folder, lists)
 
     def knows(self, word: str) -> bool | None:
         """Whether ``word`` (letters, maybe with inner hyphens or apostrophes) is a word (see the class)."""
@@ -136,4 +153,8 @@ def _knows(lexicon: Lexicon, word: str) -> bool | None:
     if not names:
         return None
     # Hunspell takes a capitalised or upper-case form of a lower-case word, not the reverse.
-    return any(hunspell(lexicon.folder, name, package).lookup(word) for name, package in names)
+    if any(hunspell(lexicon.folder, name, package).lookup(word) for name, package in names):
+        return True
+    forms = (word, word.lower()) if word.istitle() or word.isupper() else (word,)
+    return any(form in word_list(lexicon.lists, *WORD_LISTS[code]) for code in lexicon.languages
+               if code in WORD_LISTS for form in forms)
