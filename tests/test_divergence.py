@@ -20,6 +20,7 @@ from pipeline.divergence.classify import _insertion, _no_room, _omission, _same_
 from pipeline.divergence.evidence import (
     _dictionary_terms,
     _doubles,
+    _habit_repair,
     _lemmas,
     _one_letter_from_word,
     _reads_clearly,
@@ -490,10 +491,22 @@ def test_a_mark_read_apart_from_its_word_is_no_neighbour_of_an_added_word():
     [flag] = [f for f in find_divergences(alignment, CONFIG) if f.kind == "insertion"]
     assert flag.severity in SERIOUS and any("either side" in e or "no room" in e for e in flag.evidence)
     # A mark beside a word that has its own is what the OCR read of the letter there (`&` for `a`).
-    words = [("Mr.", 0, 90), ("Moore,", 110, 280), ("&", 300, 325), ("represents", 360, 700), ("us.", 720, 820)]
+    words = [("Mr.", 0, 90), ("Smith,", 110, 280), ("&", 300, 325), ("represents", 360, 700), ("us.", 720, 820)]
     page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
         OcrWord(text, (x0, 40, x1, 90), 96.0, 1, 1, 1, k) for k, (text, x0, x1) in enumerate(words, start=1)))
-    alignment = align([page], parse_transcript("Mr. Moore, a represents us.\n", "t"), ALIGN)
+    alignment = align([page], parse_transcript("Mr. Smith, a represents us.\n", "t"), ALIGN)
     [letter] = [d for d in alignment.differences if d.transcript_text == "a"]
     assert [w.word.text for w in letter.context] == ["&", "represents"]
     assert not _serious(find_divergences(alignment, CONFIG))
+
+
+def test_the_ocr_s_habit_read_back_makes_its_reading_the_word_the_transcription_misspells():
+    # The OCR reads `т` as `ш` on this page; where it read `смошря` and the transcription has
+    # `смомря`, the page says `смотря`: the transcription's non-word is no habit of the OCR's.
+    assert _habit_repair("смомря", "смошря", {"ш": "т"}, RUS) == ("смомря", "смотря")
+    assert _habit_repair("смомря", "смошря", {}, RUS) is None
+    # A letter the transcription agrees with is the page's: `пишешъ` read `пишеш` is no `пишет`.
+    assert _habit_repair("пишешъ:", "пишеш:", {"ш": "т"}, RUS) is None
+    # A transcription whose words are words has nothing misspelt to repair.
+    assert _habit_repair("смотря", "смошря", {"ш": "т"}, RUS) is None
+

@@ -314,7 +314,7 @@ class _Bridge:
         A mark the OCR read apart from its word (``word ,``, as old print and French typescripts
         space them) is passed over when the transcription's word on that side (``before``,
         ``after``) has a mark there and the OCR's word lacks one: it is that word's mark, and the
-        word the witness. A mark beside a word that has its own (``Moore, &``) may be a letter
+        word the witness. A mark beside a word that has its own (``Smith, &``) may be a letter
         misread (``a``), and stays the neighbour."""
         out = []
         for start, step, word in ((h0 - 1, -1, before), (h1, 1, after)):

@@ -65,8 +65,8 @@ def opcodes(reference: Sequence[object], hypothesis: Sequence[object]) -> list[O
     """Levenshtein opcodes ``(tag, r0, r1, h0, h1)`` turning ``reference`` into ``hypothesis``.
 
     Of the alignments with the fewest edits, one that pairs characters of a kind (letter, digit,
-    space, mark) where a stretch mixes kinds: ``17,`` against ``18th`` is ``7``→``8`` and ``,``→``th``,
-    not an inserted ``8`` and ``7``→``t``, which would read as a digit lost and a letter for a digit.
+    space, mark) where a stretch mixes kinds: ``14,`` against ``15th`` is ``4``→``5`` and ``,``→``th``,
+    not an inserted ``5`` and ``4``→``t``, which would read as a digit lost and a letter for a digit.
     """
     ops = Levenshtein.opcodes(reference, hypothesis, score_hint=score_hint(reference, hypothesis))
     plain = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in ops]

@@ -51,6 +51,7 @@ from pipeline.divergence.evidence import (
     _confidence_term,
     _dictionary_terms,
     _doubles,
+    _habit_repair,
     _habit_undo,
     _inflection_terms,
     _kind,
@@ -140,18 +141,19 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
     # The OCR's habits are learnt from its misreadings only: the letters of a dropped word or line
     # are no edit the OCR makes.
     habits = Counter(e for k in misread for e in differences[k].edits)
+    undo = _habit_undo(habits, config)
     flags: dict[int, Flag] = {
-        k: _divergence(differences[k], habits, doc, config) for k in misread}
+        k: _divergence(differences[k], habits, undo, doc, config) for k in misread}
     # … and not from the differences that are surely the transcription's: three planted ``8`` for
     # ``3`` in one document make no habit of ``3``→``8``. Those that relied on such a habit are
     # scored again without it.
     confirmed = Counter(e for k in misread if flags[k].score >= config.high_score for e in differences[k].edits)
     if confirmed:
         habits -= confirmed
+        undo = _habit_undo(habits, config)
         for k in misread:
             if flags[k].score < config.high_score and confirmed.keys() & set(differences[k].edits):
-                flags[k] = _divergence(differences[k], habits, doc, config)
-    undo = _habit_undo(habits, config)
+                flags[k] = _divergence(differences[k], habits, undo, doc, config)
     # A passage the transcriber marked as unread (``~~~``) stands at the place of the OCR's words, or
     # right beside them when the alignment puts the mark and the words apart.
     unread = [_marks_unread(d.transcript_text) for d in differences]
@@ -188,7 +190,10 @@ def severity(score: float, config: DivergenceConfig) -> Severity:
     return Severity.INFO
 
 
-def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: DivergenceConfig) -> Flag:
+def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc: _Document,
+                config: DivergenceConfig) -> Flag:
+    """``undo``: the letters each letter the OCR reads habitually stands for (``_habit_undo`` of
+    ``habits``)."""
     t = d.transcript_text
     typed = _typed_digit_term(t, d.ocr_text, d.edits, config)
     if typed is not None:
@@ -220,6 +225,14 @@ def _divergence(d: Difference, habits: Counter[Edit], doc: _Document, config: Di
         dictionary = [(config.weight_repaired, f"`{fixed}`, with the scan's letter, is a word form, "
                                                f"while `{word}` is not")]
         scan, reads_word = fixed, True
+    elif verdict in ("neither", "none") and (read_back := _habit_repair(t, scan, undo, doc.lexicon)):
+        # Neither reading is a word, but the OCR's reading is one with a letter read back as what
+        # it reads that letter for elsewhere on these pages: the page says that word, and the
+        # transcription's non-word is not the OCR's habit.
+        word, fixed = read_back
+        dictionary = [(config.weight_repaired, f"`{fixed}`, the scan's reading with the OCR's habit undone, "
+                                               f"is a word form, while `{word}` is not")]
+        reads_word = True
     # One digit for another is no less likely the transcriber's where the OCR is unsure of it: the
     # OCR's low confidence weighs less there (a digit it adds or drops is its noise as usual).
     digits = any(a.isdigit() and b.isdigit() for a, b in own.keys() - habitual)

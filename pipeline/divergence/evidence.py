@@ -241,6 +241,33 @@ def _repair(t: str, scan: str, lex: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+def _habit_repair(t: str, scan: str, undo: dict[str, str], lex: Lexicon) -> tuple[str, str] | None:
+    """(the transcription's word, the word the scan says): a word of ``scan`` (four letters at
+    least) that is no word, but is one with a letter read back as what the OCR habitually reads it
+    for in this document (``undo``, ``_habit_undo``: ``ш`` for ``т``), where the transcription
+    has, instead of that word, one that is no word either (``смомря`` against the OCR's ``смошря``:
+    the page says ``смотря``). None when the transcription's words are words or no such word is."""
+    t_words = _lexicon_words(t)
+    bad_t = [w for w in t_words if len(w) > 1 and lex.knows(w) is False]
+    if not bad_t:
+        return None
+    stands_for = {k.lower(): v.lower() for k, v in undo.items()}
+    for word in _lexicon_words(scan):
+        if len(word) < 4 or word in t_words or lex.knows(word) is not False:
+            continue
+        # Only a letter where the transcription's word has another: one it agrees with is the
+        # page's (``пишешъ`` read ``пишеш`` is no ``пишет``).
+        written = max(bad_t, key=lambda w: fuzz.ratio(w, word))
+        apart = [i for tag, _, _, s0, s1 in opcodes(written, word) if tag == "replace" for i in range(s0, s1)]
+        for i in apart:
+            c = word[i]
+            for back in stands_for.get(c.lower(), ""):
+                fixed = word[:i] + (back.upper() if c.isupper() else back) + word[i + 1:]
+                if fixed not in t_words and lex.knows(fixed):
+                    return written, fixed
+    return None
+
+
 def _inflection_terms(t: str, scan: str, config: DivergenceConfig) -> list[tuple[float, str]]:
     """Two word forms of one word (``строительство`` / ``строительства``): a slip of agreement, which
     a transcriber makes and the OCR, reading glyph by glyph, only hits on by chance."""
