@@ -510,3 +510,10 @@ def test_the_ocr_s_habit_read_back_makes_its_reading_the_word_the_transcription_
     # A transcription whose words are words has nothing misspelt to repair.
     assert _habit_repair("смотря", "смошря", {"ш": "т"}, RUS) is None
 
+
+def test_a_neighbour_is_alike_with_the_ocr_s_habits_read_back():
+    # `шоварнщ` for `товарищ`: two letters apart, one of them the OCR's habit on this page.
+    assert not _same_word("шоварнщ", "товарищ", {}, CONFIG)
+    assert _same_word("шоварнщ", "товарищ", {"ш": "т"}, CONFIG)
+    assert not _same_word("шоварнщ", "говорил", {"ш": "т"}, CONFIG)
+

@@ -487,11 +487,14 @@ def _same_word(read: str, written: str, undo: dict[str, str], config: Divergence
 
 
 def _reads_as(a: str, b: str, undo: dict[str, str], config: DivergenceConfig, alike: bool) -> bool:
-    """``_same_word`` on two lower-cased keys, whole."""
+    """``_same_word`` on two lower-cased keys, whole. Alike counts with the OCR's habits read back
+    (``шоварнщ`` for ``товарищ``, ``ш`` its habit for ``т``, is alike but for ``н``)."""
+    stands_for = {k.lower(): v.lower() for k, v in undo.items()}
+    if len(a) == len(b):
+        a = "".join(y if y in stands_for.get(x, "") else x for x, y in zip(a, b, strict=True))
     if alike and fuzz.ratio(a, b) >= config.same_text_min:
         return True
-    stands_for = {k.lower(): v.lower() for k, v in undo.items()}
-    return len(a) == len(b) > 0 and all(x == y or y in stands_for.get(x, "") for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) > 0 and a == b
 
 
 def _no_room(left: OcrWord, right: OcrWord, letters: int, config: DivergenceConfig) -> bool:
