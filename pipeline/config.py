@@ -656,6 +656,11 @@ class LayoutConfig:
     #: ``printed_letters_min`` letters: old print's heading set large, its touching letters.
     printed_share_min: float = 0.9
     printed_letters_min: int = 6
+    #: ... or when, no larger than ``marginal_max_mm``, it has ``within_lines_letters_min`` letters
+    #: standing in lines or more on each side, within ``within_lines_reach_mm``, their middles
+    #: level with it: a piece of the lines of print it stands in (``layout.detect._within_lines``).
+    within_lines_letters_min: int = 2
+    within_lines_reach_mm: float = 6.0
     #: ... and holds at least ``typed_letters_min`` such letters (a word standing alone between
     #: the fragments of a near-black ribbon), whose heights spread (interquartile range over
     #: median, row by row: ``split.row_height_spread``) by at most ``typed_height_spread_max``:

@@ -176,3 +176,19 @@ def test_a_printed_heading_set_large_is_no_handwriting():
     regions = detect_regions(page_of(name), LayoutConfig(read_elements=False))
     on_headings = [(r.kind, r.bbox) for r in regions if any(covered(r.bbox, line) >= 0.6 for line in headings)]
     assert on_headings == []
+
+
+@pytest.mark.parametrize("name", ["nlr18-ru-04", "nlr18-ru-05"])
+def test_old_print_s_heavy_letters_inside_a_line_are_no_handwriting(name):
+    # A tall `ф` of 18th-century print, with pieces of the letters above and below it, came apart
+    # from its line as "untyped" ink the size of a sheet number, in the middle of the text.
+    with (PAGES / name / "gt_lines.tsv").open(encoding="utf-8") as f:
+        lines = [tuple(int(row[k]) for k in ("x0", "y0", "x1", "y1")) for row in csv.DictReader(f, delimiter="\t")]
+    regions = detect_regions(page_of(name), LayoutConfig(read_elements=False))
+
+    def inside(box: BBox, line: BBox) -> bool:
+        cy, width = (box[1] + box[3]) / 2, box[2] - box[0]
+        return line[1] <= cy <= line[3] and line[0] + width <= box[0] and box[2] <= line[2] - width
+
+    assert len(lines) > 20
+    assert [(r.kind, r.bbox) for r in regions if any(inside(r.bbox, line) for line in lines)] == []

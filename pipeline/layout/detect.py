@@ -94,7 +94,9 @@ def find_ink(page: PageImage, config: LayoutConfig) -> PageInk:
     # set larger than the text, touching letters of heavy old print), whatever seeded it.
     if dark:
         letters = typed_ink(masks.dark, config.typed_letter_min_mm * px_per_mm, config.typed_letter_max_mm * px_per_mm)
-        dark = [e for e in dark if not _printed(e, letters, config)]
+        boxes = cv2.connectedComponentsWithStats(letters.astype(np.uint8), connectivity=8)[2][1:]
+        dark = [e for e in dark if not _printed(e, letters, config)
+                and not _within_lines(e, boxes, px_per_mm, config)]
     return PageInk(masks, colour + dark, len(colour), factor, px_per_mm)
 
 
@@ -194,6 +196,26 @@ def _printed(element: Element, letters: np.ndarray, config: LayoutConfig) -> boo
     if own.sum() < config.printed_share_min * element.mask.sum():
         return False
     return cv2.connectedComponents(own.astype(np.uint8), connectivity=8)[0] - 1 >= config.printed_letters_min
+
+
+def _within_lines(element: Element, letters: np.ndarray, px_per_mm: float, config: LayoutConfig) -> bool:
+    """Whether ``element``, a small mark (``marginal_max_mm`` at most), stands inside lines of
+    print: ``within_lines_letters_min`` of the page's letters standing in lines or more on each
+    side of it, within ``within_lines_reach_mm``, their middles level with it. ``letters``: their
+    boxes (``cv2.connectedComponentsWithStats`` rows: x, y, width, height, area). Old print's
+    heavy or touching letters come apart from their lines so; a sheet number or a note stands in
+    the margin, or between the lines, level with no letter's middle."""
+    x0, y0, x1, y1 = element.bbox
+    if max(x1 - x0, y1 - y0) > config.marginal_max_mm * px_per_mm or not len(letters):
+        return False
+    reach = config.within_lines_reach_mm * px_per_mm
+    lx0, lx1 = letters[:, 0], letters[:, 0] + letters[:, 2]
+    middle = letters[:, 1] + letters[:, 3] / 2
+    level = (middle >= y0) & (middle <= y1)
+    # A letter the mark's box cuts into counts on the side it reaches out to.
+    left = level & (lx0 < x0) & (lx1 >= x0 - reach)
+    right = level & (lx1 > x1) & (lx0 <= x1 + reach)
+    return int(left.sum()) >= config.within_lines_letters_min and int(right.sum()) >= config.within_lines_letters_min
 
 
 def _same_hue(hue: float, text: tuple[float | None, float] | None, config: LayoutConfig) -> bool:
