@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import ingest, ocr, preprocess
 from pipeline.align import align
-from pipeline.align.align import Difference, PlacedWord, translation_index
+from pipeline.align.align import Alignment, Difference, PlacedWord, translation_index
 from pipeline.config import AlignConfig, Config, DivergenceConfig
 from pipeline.divergence import find_divergences, severity
 from pipeline.divergence.classify import _insertion, _no_room, _omission, _same_word, _whole_neighbour, blind_letters
@@ -26,6 +26,7 @@ from pipeline.divergence.evidence import (
     _reads_clearly,
     _repair,
     _shape_terms,
+    _translation_terms,
 )
 from pipeline.divergence.numbers import _impossible_date, _in_translation, _is_number_sign, _without_years
 from pipeline.lang.lexicon import Lexicon, is_word_form
@@ -491,12 +492,9 @@ def test_a_mark_read_apart_from_its_word_is_no_neighbour_of_an_added_word():
     [flag] = [f for f in find_divergences(alignment, CONFIG) if f.kind == "insertion"]
     assert flag.severity in SERIOUS and any("either side" in e or "no room" in e for e in flag.evidence)
     # A mark beside a word that has its own is what the OCR read of the letter there (`&` for `a`).
-    words = [("Mr.", 0, 90), ("Smith,", 110, 280), ("&", 300, 325), ("represents", 360, 700), ("us.", 720, 820)]
-    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
-        OcrWord(text, (x0, 40, x1, 90), 96.0, 1, 1, 1, k) for k, (text, x0, x1) in enumerate(words, start=1)))
-    alignment = align([page], parse_transcript("Mr. Smith, a represents us.\n", "t"), ALIGN)
+    alignment = _read_as(["Mr.", "Smith,", "&", "man", "came."], "Mr. Smith, a fine man came.\n")
     [letter] = [d for d in alignment.differences if d.transcript_text == "a"]
-    assert [w.word.text for w in letter.context] == ["&", "represents"]
+    assert [w.word.text for w in letter.context] == ["&", "man"]
     assert not _serious(find_divergences(alignment, CONFIG))
 
 
@@ -516,4 +514,25 @@ def test_a_neighbour_is_alike_with_the_ocr_s_habits_read_back():
     assert not _same_word("шоварнщ", "товарищ", {}, CONFIG)
     assert _same_word("шоварнщ", "товарищ", {"ш": "т"}, CONFIG)
     assert not _same_word("шоварнщ", "говорил", {"ш": "т"}, CONFIG)
+
+
+def _read_as(words: list[str], published: str) -> Alignment:
+    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
+        OcrWord(text, (120 * k, 40, 120 * k + 100, 90), 95.0, 1, 1, 1, k + 1) for k, text in enumerate(words)))
+    return align([page], parse_transcript(published, "t"), ALIGN)
+
+
+def test_one_word_read_as_another_between_words_read_as_written_is_its_misreading():
+    # `los` read `108` shares no letter with it: still the OCR's reading of that word, not a word
+    # dropped beside a number added.
+    [d] = _read_as(["de", "108", "expertos", "llegaron."], "de los expertos llegaron.\n").differences
+    assert (d.transcript_text, d.ocr_text) == ("los", "108")
+
+
+def test_a_word_read_as_a_number_is_not_borne_out_by_the_translation_s_number():
+    # The translation has a `16` somewhere; the OCR's `16` for `le` is no reading it confirms.
+    [d] = _read_as(["Il", "16", "voit."], "Il le voit.\n").differences
+    assert _translation_terms(d, d.ocr_text, frozenset({"16"}), CONFIG) == []
+    [n] = _read_as(["page", "16", "here."], "page 18 here.\n").differences
+    assert _translation_terms(n, n.ocr_text, frozenset({"16"}), CONFIG)[0][0] == CONFIG.weight_translation_agrees
 

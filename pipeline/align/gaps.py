@@ -107,6 +107,10 @@ def _align_words(
         r1 = ref_units[-1][1] if ref_units else r_pos
         h1 = hyp_units[-1][1] if hyp_units else h_pos
         return [("delete" if ref_units else "insert", r_pos, r1, h_pos, h1)]
+    if len(ref_units) == len(hyp_units) == 1:
+        # One word for another between words read as written: the OCR's reading of it, however
+        # little the two share (``los`` read ``108``), not a word dropped beside one added.
+        return _align_units(ref, hyp, ref_units[0], hyp_units[0])
     if len(ref_units) * len(hyp_units) > _MAX_PAIRING:
         (a, _), (c, _) = ref_units[0], hyp_units[0]
         b, d = ref_units[-1][1], hyp_units[-1][1]

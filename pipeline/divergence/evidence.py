@@ -83,6 +83,9 @@ def _translation_terms(
     next or previous word when the reading alone is too common, as in ``№ 415`` against ``2 415``)."""
     if not translation:
         return []
+    # A word the OCR read as a number (``le`` as ``16``): the translation has that number by chance.
+    if any(c.isdigit() for c in scan) and not any(c.isdigit() for c in d.transcript_text):
+        return []
     for t, s in ((d.transcript_text, scan), (f"{d.transcript_text} {d.after}", f"{scan} {d.after}"),
                  (f"{d.before} {d.transcript_text}", f"{d.before} {scan}")):
         t_found, s_found = _in_translation(t, translation), _in_translation(s, translation)
