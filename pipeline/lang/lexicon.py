@@ -5,9 +5,10 @@ pre-reform spelling (``бѣлымъ``, ``учрежденїя``, ``Ѳедоръ`
 modern spelling, letters and adjective endings, for it is a known spelling, not an error.
 English, French, German and Spanish words are looked up in Debian's Hunspell dictionaries
 (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls, Hunspell's rules (affixes,
-compounds, case) in Python. Loading a dictionary takes 0.5–2 s and tens of MB, so there is one of
-each per process, loaded when first asked; the questions asked again and again (a document's words
-recur) are cached.
+compounds, case) in Python; British spellings in Debian's ``wbritish`` word list
+(``WORD_LISTS``). Loading a dictionary takes 0.5–2 s and tens of MB, so there is one of each per
+process, loaded when first asked; the questions asked again and again (a document's words recur)
+are cached.
 """
 
 from __future__ import annotations
