@@ -363,6 +363,8 @@ class DivergenceConfig:
     #: … and they are two forms of one word (``строительство`` / ``строительства``): a slip of
     #: agreement, which the OCR, reading glyph by glyph, makes only by chance.
     weight_inflection: float = 1.0
+    #: A word of the transcription mixes the letters of two scripts (a Latin ``i`` among Cyrillic).
+    weight_mixed_script: float = 2.0
     #: A digit or ``№`` differs.
     weight_digits: float = 1.2
     #: … inside a date or year.

@@ -22,6 +22,7 @@ from pipeline.divergence.evidence import (
     _doubles,
     _habit_repair,
     _lemmas,
+    _mixed_script_terms,
     _one_letter_from_word,
     _reads_clearly,
     _repair,
@@ -535,4 +536,13 @@ def test_a_word_read_as_a_number_is_not_borne_out_by_the_translation_s_number():
     assert _translation_terms(d, d.ocr_text, frozenset({"16"}), CONFIG) == []
     [n] = _read_as(["page", "16", "here."], "page 18 here.\n").differences
     assert _translation_terms(n, n.ocr_text, frozenset({"16"}), CONFIG)[0][0] == CONFIG.weight_translation_agrees
+
+
+def test_a_word_typed_with_a_letter_of_another_script_is_the_transcriber_s():
+    # A Latin `e` in a Cyrillic word looks right and is no word to a search.
+    assert _mixed_script_terms("она работаeт", "она работает", CONFIG)
+    assert _mixed_script_terms("она работает", "она работает.", CONFIG) == []
+    # A Roman numeral typed with the letters at hand, and a word the scan reads so too, are not.
+    assert _mixed_script_terms("глава ХІV", "глава XIV", CONFIG) == []
+    assert _mixed_script_terms("работаeт", "работаeт,", CONFIG) == []
 

@@ -56,6 +56,7 @@ from pipeline.divergence.evidence import (
     _inflection_terms,
     _kind,
     _matches_any,
+    _mixed_script_terms,
     _pass_terms,
     _reads_clearly,
     _repair,
@@ -251,11 +252,14 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
             terms.append((config.weight_word_swap, f"{letters} letters differ"))
         terms += _inflection_terms(t, scan, config)
     terms += _token_terms(d, doc.lexicon, config)
+    mixed = _mixed_script_terms(t, scan, config)
+    terms += mixed
     terms += _year_terms(t, scan, doc.years, config)
     terms += _impossible_date_terms(d, scan, config)
     terms += _translation_terms(d, scan, doc.translation, config)
     letters = {a.lower() for a, _ in unexplained}
-    if letters and letters <= doc.blind.keys():
+    # A letter of another script in a word is the transcriber's key, not one the OCR cannot read.
+    if letters and letters <= doc.blind.keys() and not mixed:
         first = min(letters)
         terms.append((config.weight_blind_spot, f"the OCR reads `{first}` nowhere on these pages, though the "
                                                 f"transcription has it {doc.blind[first]} times"))

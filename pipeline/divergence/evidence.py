@@ -18,6 +18,7 @@ from pipeline.divergence.numbers import _DATE_LIKE, _alnum, _beside_month, _in_t
 from pipeline.lang import lexicon
 from pipeline.lang.lexicon import Lexicon
 from pipeline.lang.proper_names import is_name_or_abbreviation
+from pipeline.lang.script import script_of
 
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*")
 #: A word of any script: letters, maybe joined by hyphens or apostrophes (``l'état``, ``well-known``).
@@ -315,6 +316,22 @@ def _dictionary_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig)
     if not bad_s and not bad_t:
         return "both", [(config.weight_both_words, "both readings are words")]
     return "neither", []
+
+
+#: Letters that a Roman numeral is written in, in either script (``ХІV`` types Cyrillic ``Х``, ``І``).
+_ROMAN = frozenset("IVXLCDMіІхХсСМ")
+
+
+def _mixed_script_terms(t: str, scan: str, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """A word of the transcription, not of the scan's reading, whose letters are of two scripts
+    (a Latin ``i`` in a Cyrillic word): a key of another keyboard, which looks right and is no
+    word to a search; a Roman numeral typed with the letters at hand is none."""
+    read = set(_WORD.findall(scan))
+    for word in _WORD.findall(t):
+        scripts = {script_of(c) for c in word if c.isalpha()}
+        if len(scripts) > 1 and word not in read and not set(word) <= _ROMAN:
+            return [(config.weight_mixed_script, f"`{word}` mixes the letters of two scripts")]
+    return []
 
 
 def _token_terms(d: Difference, lex: Lexicon, config: DivergenceConfig) -> list[tuple[float, str]]:
