@@ -268,7 +268,7 @@ def summary(rows: list[dict]) -> list[str]:
     lays = [r["layout"] for r in rows if r["layout"]]
     labelled = sum(1 for r in rows if r["layout"] and (PAGES / r["page"] / "regions.json").is_file())
     false = sum(x["false"] for x in lays)
-    false_gt = sum(x.get("false_gt", x["false"]) for x in lays)
+    false_gt = sum(x["false_gt"] for x in lays)
     killed = sum(1 for r in rows if r["pipeline_cer"] is None)
     return [
         f"pages: {len(rows)}, killed: {killed}; CER over {len(done)} pages with typed text: raw {raw_all:.4f}, "

@@ -11,7 +11,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from rapidfuzz.process import cdist
 
 from pipeline.align import anchors as anchoring
-from pipeline.align.metrics import Opcode, opcodes
+from pipeline.align.metrics import Opcode, glyph_class, opcodes
 from pipeline.align.normalize import word_offsets
 
 #: A word with the space after it.
@@ -127,11 +127,6 @@ def _align_words(
     return out
 
 
-def _glyph_class(c: str) -> str:
-    """letter, number (a digit or ``№``) or mark."""
-    return "letter" if c.isalpha() else "number" if c.isdigit() or c == "№" else "mark"
-
-
 def _pair_words(ref: list[str], hyp: list[str]) -> list[tuple[int, int, int, int]]:
     """The cheapest monotone pairing of two short word lists, as steps ``(i0, i1, j0, j1)``: ref
     words ``i0:i1`` go with hyp words ``j0:j1`` (one side may be empty).
@@ -149,7 +144,7 @@ def _pair_words(ref: list[str], hyp: list[str]) -> list[tuple[int, int, int, int
     # digit or ``№`` (``2`` for ``№``) is a pair, not a deletion and an insertion far apart.
     for i in (i for i, w in enumerate(r) if len(w) == 1):
         for j in (j for j, w in enumerate(h) if len(w) == 1):
-            if r[i] != h[j] and _glyph_class(r[i]) == _glyph_class(h[j]):
+            if r[i] != h[j] and glyph_class(r[i]) == glyph_class(h[j]):
                 single[i, j] = _SAME_CLASS
     cost = np.full((n + 1, m + 1), np.inf)
     step = np.zeros((n + 1, m + 1, 2), dtype=np.int64)

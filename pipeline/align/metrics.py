@@ -109,15 +109,19 @@ def _merged(ops: list[Opcode]) -> list[Opcode]:
 _KIND_ALIGN_MAX = 24
 
 
-def _char_kind(c: object) -> int:
-    if not isinstance(c, str):
-        return 0
-    return 1 if c.isalpha() else 2 if c.isdigit() else 3 if c.isspace() else 4
+def glyph_class(c: str) -> str:
+    """``letter``, ``number`` (a digit or ``№``) or ``mark`` (anything else, space too)."""
+    return "letter" if c.isalpha() else "number" if c.isdigit() or c == "№" else "mark"
+
+
+def _apart(x: object, y: object) -> bool:
+    """Whether two items are characters of different glyph classes (other items never are)."""
+    return isinstance(x, str) and isinstance(y, str) and glyph_class(x) != glyph_class(y)
 
 
 def _mixed_pairs(ref: Sequence[object], hyp: Sequence[object]) -> int:
     """How many characters of ``ref`` pair with one of another kind in ``hyp`` (position by position)."""
-    return sum(_char_kind(x) != _char_kind(y) for x, y in zip(ref, hyp, strict=True))
+    return sum(_apart(x, y) for x, y in zip(ref, hyp, strict=True))
 
 
 def _kind_opcodes(ref: Sequence[object], hyp: Sequence[object]) -> tuple[list[Opcode], int]:
@@ -133,14 +137,14 @@ def _kind_opcodes(ref: Sequence[object], hyp: Sequence[object]) -> tuple[list[Op
     for a in range(1, n + 1):
         for b in range(1, m + 1):
             x, y = ref[a - 1], hyp[b - 1]
-            pair = 0 if x == y else 1000 + (_char_kind(x) != _char_kind(y))
+            pair = 0 if x == y else 1000 + _apart(x, y)
             cost[a][b] = min(cost[a - 1][b - 1] + pair, cost[a - 1][b] + 1000, cost[a][b - 1] + 1000)
     steps: list[tuple[str, int, int]] = []
     a, b = n, m
     while a or b:
         x = ref[a - 1] if a else None
         y = hyp[b - 1] if b else None
-        if a and b and cost[a][b] == cost[a - 1][b - 1] + (0 if x == y else 1000 + (_char_kind(x) != _char_kind(y))):
+        if a and b and cost[a][b] == cost[a - 1][b - 1] + (0 if x == y else 1000 + _apart(x, y)):
             steps.append(("equal" if x == y else "replace", a - 1, b - 1))
             a, b = a - 1, b - 1
         elif a and cost[a][b] == cost[a - 1][b] + 1000:

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from pipeline.align.align import Alignment, Difference, Edit, PlacedWord
+from pipeline.align.metrics import glyph_class
 from pipeline.config import DivergenceConfig
 from pipeline.divergence.evidence import (
     _choice_terms,
@@ -54,7 +55,6 @@ from pipeline.divergence.evidence import (
     _habit_repair,
     _habit_undo,
     _inflection_terms,
-    _kind,
     _matches_any,
     _mixed_script_terms,
     _pass_terms,
@@ -205,7 +205,7 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
     habitual = {e for e in own if habits[e] - own[e] >= config.habit_min_count}
     # A letter or digit read as a mark (a blot, a broken glyph) says nothing about the page's text:
     # the reading keeps the transcription's character there, as for the OCR's habits.
-    blots = {(a, b) for a, b in own if a.isalnum() and _kind(b) == "mark" and b.strip()}
+    blots = {(a, b) for a, b in own if a.isalnum() and glyph_class(b) == "mark" and b.strip()}
     unexplained = own.keys() - habitual
     scan = _scan_reading(d, habitual | blots)
     if unexplained - blots:
@@ -498,7 +498,7 @@ def _reads_as(a: str, b: str, undo: dict[str, str], config: DivergenceConfig, al
         a = "".join(y if y in stands_for.get(x, "") else x for x, y in zip(a, b, strict=True))
     if alike and fuzz.ratio(a, b) >= config.same_text_min:
         return True
-    return len(a) == len(b) > 0 and a == b
+    return bool(a) and a == b
 
 
 def _no_room(left: OcrWord, right: OcrWord, letters: int, config: DivergenceConfig) -> bool:

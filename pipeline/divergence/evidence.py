@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
 from pipeline.align.align import Difference, Edit
-from pipeline.align.metrics import distance, opcodes
+from pipeline.align.metrics import distance, glyph_class, opcodes
 from pipeline.config import DivergenceConfig
 from pipeline.divergence.numbers import _DATE_LIKE, _alnum, _beside_month, _in_translation, _unconfirmed_number
 from pipeline.lang import lexicon
@@ -48,7 +48,7 @@ def _shape_terms(
     """Differences of a shape that OCR produces and transcribers do not (the strongest one only);
     ``o`` is the scan's reading with the OCR's habits taken out."""
     t_tokens, o_tokens = t.split(" "), o.split(" ")
-    swapped = [(a, b) for a, b in unexplained if a.strip() and b.strip() and _kind(a) != _kind(b)]
+    swapped = [(a, b) for a, b in unexplained if a.strip() and b.strip() and glyph_class(a) != glyph_class(b)]
     # A letter read for a digit (`O` for `0`) beside a digit read as another digit explains only
     # itself: the changed digit stays (a reference `A04712` read `AO4715`). A letter read for a
     # mark (`1948s` for `1943.`) still says the reading is poor there.
@@ -63,7 +63,8 @@ def _shape_terms(
         # In a number or a code (no two small letters in a row: `N.W.l.`, `1O47`), not in a word.
         if set(unexplained) <= _SAME_KEY and not any(x.islower() and y.islower() for x, y in pairwise(t)):
             return [(config.weight_same_key, f"`{a}` and `{b}` are one key of many typewriters")]
-        return [(config.weight_shape, f"the OCR reads a {_kind(b)} (`{b}`) where the transcription has a {_kind(a)}")]
+        return [(config.weight_shape,
+                 f"the OCR reads a {glyph_class(b)} (`{b}`) where the transcription has a {glyph_class(a)}")]
     if len(t_tokens) == 1 and len(o_tokens) > 1:
         return [(config.weight_split, "the OCR breaks the word apart")]
     if len(t_tokens) != len(o_tokens) and distance(_alnum(t), _alnum(o)) <= 1:
@@ -99,15 +100,6 @@ def _translation_terms(
     return _unconfirmed_number(d, translation, config)
 
 
-def _kind(c: str) -> str:
-    """Character class for telling shape confusions: letter, number (digits and ``№``) or mark."""
-    if c.isalpha():
-        return "letter"
-    if c.isdigit() or c == "№":
-        return "number"
-    return "mark"
-
-
 def _reads_clearly(text: str, confidence: float, undo: dict[str, str], pivot: float, lex: Lexicon,
                    config: DivergenceConfig) -> bool:
     """An OCR word read with confidence (``pivot`` at least) as a word (``lex``) or a number, three
@@ -139,8 +131,15 @@ def _name_shaped(word: str) -> bool:
 
 def _is_word_undoing(word: str, undo: dict[str, str], lex: Lexicon) -> bool:
     """Whether ``word``, or ``word`` with one letter put back as ``undo`` says, is a word."""
-    return bool(lex.knows(word)) or any(
-        lex.knows(word[:i] + a + word[i + 1:]) for i, c in enumerate(word) for a in undo.get(c, ""))
+    return bool(lex.knows(word)) or any(lex.knows(w) for w in _put_back(word, undo, range(len(word))))
+
+
+def _put_back(word: str, undo: dict[str, str], at: Iterable[int]) -> Iterator[str]:
+    """``word`` with one of its letters at the places ``at`` put back as ``undo`` (``_habit_undo``)
+    says the OCR reads it for, each way in turn."""
+    for i in at:
+        for a in undo.get(word[i], ""):
+            yield word[:i] + a + word[i + 1:]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -255,7 +254,6 @@ def _habit_repair(t: str, scan: str, undo: dict[str, str], lex: Lexicon) -> tupl
     bad_t = [w for w in t_words if len(w) > 1 and lex.knows(w) is False]
     if not bad_t:
         return None
-    stands_for = {k.lower(): v.lower() for k, v in undo.items()}
     for word in _lexicon_words(scan):
         if len(word) < 4 or word in t_words or lex.knows(word) is not False:
             continue
@@ -263,12 +261,9 @@ def _habit_repair(t: str, scan: str, undo: dict[str, str], lex: Lexicon) -> tupl
         # page's (``пишешъ`` read ``пишеш`` is no ``пишет``).
         written = max(bad_t, key=lambda w: fuzz.ratio(w, word))
         apart = [i for tag, _, _, s0, s1 in opcodes(written, word) if tag == "replace" for i in range(s0, s1)]
-        for i in apart:
-            c = word[i]
-            for back in stands_for.get(c.lower(), ""):
-                fixed = word[:i] + (back.upper() if c.isupper() else back) + word[i + 1:]
-                if fixed not in t_words and lex.knows(fixed):
-                    return written, fixed
+        for fixed in _put_back(word, undo, apart):
+            if fixed not in t_words and lex.knows(fixed):
+                return written, fixed
     return None
 
 
