@@ -313,7 +313,7 @@ def _dictionary_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig)
     return "neither", []
 
 
-#: Letters that a Roman numeral is written in, in either script (``ХІV`` types Cyrillic ``Х``, ``І``).
+#: Letters that a Roman numeral is written in, in either script (``ХVІ`` types Cyrillic ``Х``, ``І``).
 _ROMAN = frozenset("IVXLCDMіІхХсСМ")
 
 
