@@ -51,10 +51,11 @@ SEEDS = {"tuning": (11, 12), "held-out": (21, 22)}
 KINDS = ("digit", "letter", "drop", "add")
 SERIOUS = ("medium", "high")
 #: The transcribers' own errors, each confirmed on the scan (a crop of the flag's box looked at,
-#: 7 Dec 2026): page → (what the transcription has, what the page says). An empty transcription
-#: side is text the transcription lacks; a flag whose scan text is part of it points at it.
+#: 7 Dec 2026; `ant` and `these` on 8 Dec): page → (what the transcription has, what the page
+#: says). An empty transcription side is text the transcription lacks; a flag whose scan text is
+#: part of it points at it.
 NATURAL = {
-    "ehri-en-02": [("amound", "amount"), ("Lakenback", "Lakenbach")],
+    "ehri-en-02": [("amound", "amount"), ("Lakenback", "Lakenbach"), ("ant", "and"), ("these", "the")],
     "ehri-en-03": [("", "Eduard Roth, wife and family. Family Balassa. Wilhelm Singer. Alexander Knapp. "
                         "Family Brock. Family Grün. Family Max Weiner. Jakob Singer. Rosa Hauser. Gabor "
                         "Berger. Ernay Berger. Boris Weiner. Helene Morgenstern. Hugo Roth. Josef Friedmann.")],

@@ -357,12 +357,22 @@ class DivergenceConfig:
     #: Neither reading is a word form, but the transcription's word becomes one with one of the OCR's
     #: letters (``Морозава`` against the OCR's ``И..орозова``).
     weight_repaired: float = 2.0
+    #: Neither reading is a word form, but the scan reads one the transcription writes elsewhere, and
+    #: the transcription's word is written only here (a name misspelt once).
+    weight_own_spelling: float = 1.6
     #: … and two letters or more differ (not counting the OCR's habits): one word put for another,
     #: where an OCR misreading into a word is mostly one glyph.
     weight_word_swap: float = 1.2
     #: … and they are two forms of one word (``строительство`` / ``строительства``): a slip of
     #: agreement, which the OCR, reading glyph by glyph, makes only by chance.
     weight_inflection: float = 1.0
+    #: … and one of the two words is common (Zipf ``common_zipf_min`` at least: ``Lexicon.zipf``) and
+    #: the other ``common_zipf_gap`` less (300 times rarer), the scan's reading the common one …
+    weight_more_common: float = 1.2
+    #: … or the transcription's.
+    weight_less_common: float = -1.2
+    common_zipf_min: float = 5.0
+    common_zipf_gap: float = 2.5
     #: A word of the transcription mixes the letters of two scripts (a Latin ``i`` among Cyrillic).
     weight_mixed_script: float = 2.0
     #: A digit or ``№`` differs.
@@ -445,6 +455,9 @@ class DivergenceConfig:
     #: neighbours, read about as it has them; one of the two may be read worse, down to this
     #: similarity (rapidfuzz, 0–100), and then only the room between them counts.
     witness_min: float = 50.0
+    #: A word or two only the scan has, between such neighbours, stand in their line only if they
+    #: have this many letters (and letters only) each.
+    omission_letters_min: int = 5
     #: … and not when its box is this many times as tall as the other's: a box the OCR drew round
     #: a blot, the added word and all.
     blot_height: float = 1.5

@@ -20,10 +20,12 @@ from pipeline.divergence.classify import _insertion, _no_room, _omission, _same_
 from pipeline.divergence.evidence import (
     _dictionary_terms,
     _doubles,
+    _frequency_terms,
     _habit_repair,
     _lemmas,
     _mixed_script_terms,
     _one_letter_from_word,
+    _own_spelling,
     _reads_clearly,
     _repair,
     _shape_terms,
@@ -546,3 +548,61 @@ def test_a_word_typed_with_a_letter_of_another_script_is_the_transcriber_s():
     assert _mixed_script_terms("глава ХVІ", "глава XVI", CONFIG) == []
     assert _mixed_script_terms("работаeт", "работаeт,", CONFIG) == []
 
+
+
+ENG = Lexicon(("eng",))
+
+
+def test_a_rare_word_where_the_scan_reads_a_common_one_is_likelier_the_transcriber_s():
+    # `wad` for `was`: both words, but the page more likely says the common one.
+    [term] = _frequency_terms("wad", "was", ENG, CONFIG)
+    assert term[0] == CONFIG.weight_more_common
+    alignment = _read_as(["It", "was", "a", "walk."], "It wad a walk.\n")
+    [flag] = find_divergences(alignment, CONFIG, ENG)
+    assert flag.severity in SERIOUS
+    # The reverse: the OCR made a rare word of the common one the transcription has.
+    assert _frequency_terms("with", "wit", ENG, CONFIG)[0][0] == CONFIG.weight_less_common
+    # Two common words, a capital on one side only (an abbreviation), or a pair of words of
+    # about the same frequency: nothing.
+    assert _frequency_terms("these", "the", ENG, CONFIG) == []
+    assert _frequency_terms("Sr.", "de.", Lexicon(("spa",)), CONFIG) == []
+    assert _frequency_terms("hat", "bat", ENG, CONFIG) == []
+
+
+def test_a_name_misspelt_once_where_the_scan_reads_its_spelling_elsewhere():
+    # Neither `Marnich` nor `Marnoch` is a word of the dictionary, but the transcription itself
+    # spells the name as the scan reads it, two lines on.
+    alignment = _read_as(["The", "ship", "Marnoch", "sailed;", "the", "Marnoch", "sank."],
+                         "The ship Marnich sailed; the Marnoch sank.\n")
+    assert _own_spelling("Marnich", "Marnoch", Counter({"Marnich": 1, "Marnoch": 1}), ENG) == ("Marnich", "Marnoch")
+    [flag] = find_divergences(alignment, CONFIG, ENG)
+    assert flag.severity == Severity.HIGH and "elsewhere" in " ".join(flag.evidence)
+    # Spelt so twice, the transcription's spelling is its own, not a slip.
+    assert _own_spelling("Marnich", "Marnoch", Counter({"Marnich": 2, "Marnoch": 1}), ENG) is None
+    # A word of the dictionary is no misspelling.
+    assert _own_spelling("sailed", "sealed", Counter({"sailed": 1, "sealed": 1}), ENG) is None
+
+
+def test_a_letter_the_ocr_cannot_read_excuses_only_what_it_reads_for_that_letter():
+    # The OCR reads `і` nowhere; it reads it as Latin `i` or as `и` elsewhere on the page, and
+    # once as `с`, which the page may well say there.
+    published = "Ламуіонъ писалъ о Россіи, Азіи и Персіи.\n"
+    excuse = "the OCR reads `і` nowhere"
+    flags = find_divergences(_read_as(["Ламусонъ", "писалъ", "о", "Россiи,", "Азiи", "и", "Персии."], published),
+                             CONFIG, RUS)
+    by_word = {f.transcript_text.strip(".,"): f for f in flags}
+    assert excuse not in " ".join(by_word["Ламуіонъ"].evidence) and by_word["Ламуіонъ"].severity in SERIOUS
+    assert excuse in " ".join(by_word["Азіи"].evidence)  # read as `i`, as elsewhere
+    assert excuse in " ".join(by_word["Персіи"].evidence)  # read as its modern spelling
+    assert by_word["Персіи"].severity not in SERIOUS
+
+
+def test_a_word_in_the_line_beside_one_neighbour_read_worse_is_still_in_the_line():
+    # The transcription lacks a word the OCR read badly (`wslkcd`), between `home`, read as
+    # written, and `m4n`, read worse: still a word of that line.
+    [flag] = _serious(find_divergences(_read_as(["the", "old", "m4n", "wslkcd", "home", "slowly."],
+                                                "the old man home slowly.\n"), CONFIG, ENG))
+    assert flag.kind == "omission" and "in the line" in " ".join(flag.evidence)
+    # Not shards of a blot (digits among the letters, or a short piece), with one witness read worse.
+    assert not _serious(find_divergences(_read_as(["the", "old", "m4n", "ws1k", "home", "slowly."],
+                                                  "the old man home slowly.\n"), CONFIG, ENG))

@@ -196,6 +196,19 @@ def test_the_lexicon_of_a_documents_languages(langs: str, word: str, known: bool
     assert lexicon.Lexicon.for_ocr(langs).knows(word) is known
 
 
+def test_how_common_a_word_is_in_each_language() -> None:
+    eng, rus = lexicon.Lexicon.for_ocr("eng"), lexicon.Lexicon.for_ocr("rus")
+    # Zipf scale: `the` about 7.7, a word used once in a million words 3; rarer ones 0.
+    assert eng.zipf("the") > 7 > 5 > eng.zipf("thee") > 3
+    assert eng.zipf("The") == eng.zipf("the")
+    assert eng.zipf("qwzx") == 0
+    # Pre-reform spelling is looked up in modern spelling: `тамъ` is `там`.
+    assert rus.zipf("тамъ") == rus.zipf("там") > 5
+    # The commonest of the languages of the script counts; a script none is written in, None.
+    assert lexicon.Lexicon.for_ocr("eng+fra").zipf("une") == lexicon.Lexicon.for_ocr("fra").zipf("une") > 6
+    assert eng.zipf("там") is None and rus.zipf("the") is None
+
+
 def test_a_missing_dictionary_names_its_package(tmp_path) -> None:
     with pytest.raises(MissingDependencyError, match="apt-get install hunspell-fr"):
         lexicon.Lexicon.for_ocr("fra", str(tmp_path)).knows("maison")

@@ -52,11 +52,14 @@ from pipeline.divergence.evidence import (
     _confidence_term,
     _dictionary_terms,
     _doubles,
+    _frequency_terms,
     _habit_repair,
     _habit_undo,
     _inflection_terms,
+    _lexicon_words,
     _matches_any,
     _mixed_script_terms,
+    _own_spelling,
     _pass_terms,
     _reads_clearly,
     _repair,
@@ -74,7 +77,7 @@ from pipeline.divergence.numbers import (
     _year_terms,
     document_years,
 )
-from pipeline.lang.lexicon import Lexicon
+from pipeline.lang.lexicon import Lexicon, modern_spelling
 from pipeline.model import BBox, Flag, OcrWord, Severity
 
 
@@ -105,6 +108,8 @@ class _Document:
     #: Letters of the transcription the OCR never reads on these pages, and how often the
     #: transcription has each (``blind_letters``).
     blind: dict[str, int]
+    #: The transcription's words (``evidence._lexicon_words``), counted.
+    vocabulary: Counter[str]
 
 
 def blind_letters(alignment: Alignment, config: DivergenceConfig) -> dict[str, int]:
@@ -129,7 +134,7 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
     differences = alignment.differences
     lex = lexicon or Lexicon(("rus",), config.hunspell_dir, config.word_list_dir)
     doc = _Document(document_years(alignment.transcript.text), alignment.translation_keys, lex,
-                    blind_letters(alignment, config))
+                    blind_letters(alignment, config), Counter(_lexicon_words(alignment.transcript.text)))
     # Words on one side against nothing or punctuation on the other: the punctuation left behind by a
     # dropped word (``успешно.`` against ``.``) does not make it a misreading.
     words_in = [(bool(_alnum(d.transcript_text)), bool(_alnum(d.ocr_text))) for d in differences]
@@ -234,6 +239,11 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
         dictionary = [(config.weight_repaired, f"`{fixed}`, the scan's reading with the OCR's habit undone, "
                                                f"is a word form, while `{word}` is not")]
         reads_word = True
+    elif verdict in ("neither", "none") and (own_spelling := _own_spelling(t, scan, doc.vocabulary, doc.lexicon)):
+        word, read = own_spelling
+        dictionary = [(config.weight_own_spelling, f"the transcription writes `{read}` elsewhere, as the scan "
+                                                   f"reads it here, and `{word}` only here")]
+        reads_word = True
     # One digit for another is no less likely the transcriber's where the OCR is unsure of it: the
     # OCR's low confidence weighs less there (a digit it adds or drops is its noise as usual).
     digits = any(a.isdigit() and b.isdigit() for a, b in own.keys() - habitual)
@@ -251,6 +261,7 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
         if letters >= 2:
             terms.append((config.weight_word_swap, f"{letters} letters differ"))
         terms += _inflection_terms(t, scan, config)
+        terms += _frequency_terms(t, scan, doc.lexicon, config)
     terms += _token_terms(d, doc.lexicon, config)
     mixed = _mixed_script_terms(t, scan, config)
     terms += mixed
@@ -258,8 +269,11 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
     terms += _impossible_date_terms(d, scan, config)
     terms += _translation_terms(d, scan, doc.translation, config)
     letters = {a.lower() for a, _ in unexplained}
-    # A letter of another script in a word is the transcriber's key, not one the OCR cannot read.
-    if letters and letters <= doc.blind.keys() and not mixed:
+    # A letter of another script in a word is the transcriber's key, not one the OCR cannot read;
+    # nor is a letter read as neither its modern spelling nor one the OCR reads for it elsewhere
+    # (``і`` read once as ``с``, not as ``и``): the page may say that letter.
+    stand_ins = all(not b or b == modern_spelling(a) or habits[(a, b)] > own[(a, b)] for a, b in unexplained)
+    if letters and letters <= doc.blind.keys() and not mixed and stand_ins:
         first = min(letters)
         terms.append((config.weight_blind_spot, f"the OCR reads `{first}` nowhere on these pages, though the "
                                                 f"transcription has it {doc.blind[first]} times"))
@@ -423,8 +437,17 @@ def _in_line_between(d: Difference, tokens: Sequence[PlacedWord], undo: dict[str
     # and not the rest of a word the OCR split (`re port`), whose first part is then no word of
     # its own.
     left, right = around
-    if not (_whole_neighbour(left.text, tokens[0].word.text, d.before, undo, config, piece="tail")
-            and _whole_neighbour(right.text, tokens[-1].word.text, d.after, undo, config, piece="head")):
+    whole = (_whole_neighbour(left.text, tokens[0].word.text, d.before, undo, config, piece="tail"),
+             _whole_neighbour(right.text, tokens[-1].word.text, d.after, undo, config, piece="head"))
+    # One neighbour may be read worse (old print's `разсужден1я`), down to ``witness_min``, if the
+    # word or two are no part of it that the OCR read apart, and look like a word: letters only,
+    # ``omission_letters_min`` of them or more (the shards of a blot are shorter or mixed with digits).
+    shaped = all(len(k := _alnum(w.word.text)) >= config.omission_letters_min and k.isalpha() for w in tokens)
+    worse = [shaped and fuzz.ratio(_alnum(w.text), _alnum(t)) >= config.witness_min
+             and _read_apart(w.text, beside, t, piece)
+             for w, beside, t, piece in ((left, tokens[0].word.text, d.before, "tail"),
+                                         (right, tokens[-1].word.text, d.after, "head"))]
+    if not (whole[0] and (whole[1] or worse[1]) or whole[1] and worse[0]):
         return False
     if len({(w.block, w.paragraph, w.line) for w in (left, *(t.word for t in tokens), right)}) != 1:
         return False
@@ -454,6 +477,14 @@ def _whole_neighbour(read: str, beside: str, written: str, undo: dict[str, str],
     end = -1 if piece == "tail" else 0
     if not _reads_as(a[end], b[end], undo, config, alike=False):
         return False
+    return _read_apart(read, beside, written, piece)
+
+
+def _read_apart(read: str, beside: str, written: str, piece: str) -> bool:
+    """Whether the OCR's ``read`` is more like the transcription's ``written`` than it is with the
+    OCR's word ``beside`` joined to it (at its end for ``piece`` ``"tail"``, at its start for
+    ``"head"``): ``beside`` is then no part of that word that the OCR read apart."""
+    a, b = _alnum(read), _alnum(written)
     joined = _alnum(beside + read if piece == "head" else read + beside)
     return fuzz.ratio(a, b) > fuzz.ratio(joined, b)
 

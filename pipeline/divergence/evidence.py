@@ -283,6 +283,45 @@ def _inflection_terms(t: str, scan: str, config: DivergenceConfig) -> list[tuple
     return [(config.weight_inflection, f"`{only_s[0]}` and `{only_t[0]}` are forms of one word")]
 
 
+def _own_spelling(t: str, scan: str, vocabulary: Counter[str], lex: Lexicon) -> tuple[str, str] | None:
+    """The transcription's word and the scan's where the scan reads, letter for letter, a word
+    (four letters or more) that the transcription writes elsewhere, and the transcription's word
+    here is no word of the dictionary and written nowhere else: a name misspelt once (``Hartlay``
+    among ``Hartley``). ``vocabulary``: the transcription's words, counted."""
+    tw, sw = _lexicon_words(t), _lexicon_words(scan)
+    only_t = [w for w in tw if w not in sw]
+    only_s = [w for w in sw if w not in tw]
+    if len(only_t) != 1 or len(only_s) != 1:
+        return None
+    written, read = only_t[0], only_s[0]
+    if len(read) < 4 or vocabulary[read] < 1 or vocabulary[written] > 1 or lex.knows(written) is not False:
+        return None
+    return written, read
+
+
+def _frequency_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig) -> list[tuple[float, str]]:
+    """Two words (one of each reading), one common and the other far rarer (``common_zipf_min``,
+    ``common_zipf_gap``): the page more likely says the common one, whoever wrote the other. A
+    slip of a key makes a rare word of a common one (``wad`` for ``was``); so does the OCR's
+    misreading of a glyph (``wit`` for ``with``), and then the transcription has the common word."""
+    tw, sw = _lexicon_words(t), _lexicon_words(scan)
+    only_t = [w for w in tw if w not in sw]
+    only_s = [w for w in sw if w not in tw]
+    # A capital on one side only marks a name or an abbreviation (``Sr``), whose frequency as a
+    # lower-case word (wordfreq folds case) says nothing.
+    if (len(only_t) != 1 or len(only_s) != 1 or only_t[0].lower() == only_s[0].lower()
+            or only_t[0][0].isupper() != only_s[0][0].isupper()):
+        return []
+    zt, zs = lex.zipf(only_t[0]), lex.zipf(only_s[0])
+    if zt is None or zs is None or max(zt, zs) < config.common_zipf_min:
+        return []
+    if zs - zt >= config.common_zipf_gap:
+        return [(config.weight_more_common, f"`{only_s[0]}` is a common word, `{only_t[0]}` a rare one")]
+    if zt - zs >= config.common_zipf_gap:
+        return [(config.weight_less_common, f"`{only_t[0]}` is a common word, `{only_s[0]}` a rare one")]
+    return []
+
+
 @lru_cache(maxsize=1 << 16)
 def _lemmas(word: str) -> frozenset[str]:
     """The dictionary forms of the known parses of ``word``."""

@@ -6,9 +6,10 @@ modern spelling, letters and adjective endings, for it is a known spelling, not 
 English, French, German and Spanish words are looked up in Debian's Hunspell dictionaries
 (``hunspell-en-us``, ``-fr``, ``-de-de``, ``-es``) through spylls, Hunspell's rules (affixes,
 compounds, case) in Python; British spellings in Debian's ``wbritish`` word list
-(``WORD_LISTS``). Loading a dictionary takes 0.5–2 s and tens of MB, so there is one of each per
-process, loaded when first asked; the questions asked again and again (a document's words recur)
-are cached.
+(``WORD_LISTS``). How common a word is comes from wordfreq's small lists (``WORDFREQ``), which
+pool many corpora of each language. Loading a dictionary takes 0.5–2 s and tens of MB, so there is
+one of each per process, loaded when first asked; the questions asked again and again (a
+document's words recur) are cached.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ HUNSPELL = {"eng": ("en_US", "hunspell-en-us"), "fra": ("fr_FR", "hunspell-fr"),
 #: originals are American or British (``favorably``, ``favourably``). A list loads in a few
 #: hundredths of a second where a second Hunspell dictionary takes seconds.
 WORD_LISTS = {"eng": ("british-english", "wbritish")}
+#: wordfreq's code of each Tesseract language whose word frequencies it has. Its small lists are
+#: used: they load in hundredths of a second (the large ones in up to 0.6 s) and hold every word
+#: used once in a million words or more (Zipf 3), which is all a comparison of a common word with
+#: a rare one needs.
+WORDFREQ = {"rus": "ru", "eng": "en", "fra": "fr", "deu": "de", "spa": "es"}
 #: The letters a one-letter change may bring in, by script (Latin: the letters of the four
 #: languages above).
 _ALPHABETS = {CYRILLIC: "абвгдежзийклмнопрстуфхцчшщъыьэюя",
@@ -133,6 +139,14 @@ class Lexicon:
         """Whether ``word`` (letters, maybe with inner hyphens or apostrophes) is a word (see the class)."""
         return _knows(self, word)
 
+    def zipf(self, word: str) -> float | None:
+        """How common ``word`` is in the lexicon's languages, on the Zipf scale (log10 of its uses in
+        a billion words: 7.7 for ``the``, 3 for a word used once in a million words); 0 for one
+        rarer than that, or unknown. The commonest of the languages written in its script counts;
+        Russian words are looked up in modern spelling. None: no language of the lexicon that
+        wordfreq has is written in the word's script."""
+        return _zipf(self, word)
+
     def alphabet(self, word: str) -> str:
         """The lower-case letters a one-letter change of ``word`` may bring in ("" when unknown)."""
         return _ALPHABETS.get(_script(word), "")
@@ -159,3 +173,27 @@ def _knows(lexicon: Lexicon, word: str) -> bool | None:
     forms = (word, word.lower()) if word.istitle() or word.isupper() else (word,)
     return any(form in word_list(lexicon.lists, *WORD_LISTS[code]) for code in lexicon.languages
                if code in WORD_LISTS for form in forms)
+
+
+@cache
+def _wordfreq():  # -> the wordfreq module
+    """wordfreq, imported when first asked (its import takes about 0.2 s)."""
+    try:
+        import wordfreq
+    except ImportError as exc:
+        raise MissingDependencyError(f"wordfreq cannot be imported ({exc}): pip install 'wordfreq>=3.1'") from exc
+    return wordfreq
+
+
+@lru_cache(maxsize=1 << 16)
+def _zipf(lexicon: Lexicon, word: str) -> float | None:
+    script = _script(word)
+    codes = [code for code in lexicon.languages if code in WORDFREQ and _SCRIPTS.get(code) == script]
+    if not codes:
+        return None
+    key = modern_spelling(word.lower()) if script == CYRILLIC else word
+    return max(_wordfreq().zipf_frequency(key, WORDFREQ[code], wordlist="small") for code in codes)
+
+
+#: The script each language of ``WORDFREQ`` is written in.
+_SCRIPTS = {"rus": CYRILLIC, "eng": LATIN, "fra": LATIN, "deu": LATIN, "spa": LATIN}
