@@ -293,6 +293,17 @@ class AlignConfig:
     #: Anchors out of the main order, in a row and agreeing with each other, that make a block read
     #: in another order (a header column, a marginal note) rather than a chance coincidence.
     moved_block_min_anchors: int = 2
+    #: Two words of one OCR line more than this many times the line's height apart stand in two
+    #: columns (a letterhead's, a heading's and a date's), which Tesseract reads as one line: the
+    #: alignment takes the two parts as lines of their own. Word spaces are under one height,
+    #: justified or tabbed ones about two or three.
+    column_gap: float = 4.0
+    #: Text only the scan has (whole OCR lines) and text only the transcription has, at another
+    #: place, this alike (rapidfuzz ratio of their letters and digits, 0–100) and this long, are
+    #: one text read out of the transcription's order (``CONFIDENTIAL`` misread, so no anchor
+    #: moved it): the alignment reads those lines at the transcription's place.
+    moved_text_min: float = 75.0
+    moved_text_min_chars: int = 10
     #: A word the OCR read as a word form counts as read clearly (for text only the scan has) from
     #: ``DivergenceConfig.confidence_pivot``, or on a faint page from the confidence that this
     #: fraction of the page's words fall below, if that is lower: there, most correct words have a
@@ -310,7 +321,7 @@ class AlignConfig:
 
 
     def __post_init__(self) -> None:
-        _require_positive(self, "anchor_min_chars", "moved_block_min_anchors", "max_confusions")
+        _require_positive(self, "anchor_min_chars", "moved_block_min_anchors", "max_confusions", "column_gap")
         _require_share(self, "page_confidence_quantile")
         _require_one_of(self, "equivalences", EQUIVALENCE_SETS)
 

@@ -11,6 +11,7 @@ import pytest
 from pipeline.align import align
 from pipeline.align.anchors import chain_anchors, longest_chain, moved_blocks
 from pipeline.align.metrics import distance
+from pipeline.align.order import columns
 from pipeline.config import AlignConfig, DivergenceConfig
 from pipeline.divergence import find_divergences
 from pipeline.model import OcrPage, OcrWord, Severity
@@ -128,3 +129,40 @@ def test_no_ocr_words(pages):
     tr = _seed()
     al = align(pages, tr, CONFIG)
     assert al.metrics.cer == pytest.approx(1.0)
+
+
+def _letterhead(copy: str, mark: str = "RESTRICTED,") -> OcrPage:
+    """A letterhead of two columns that Tesseract read as one line each, 8 heights apart."""
+    rows = [(["EMBASSY", "OF", "NOWHERE"], [mark, "No.", copy]),
+            (["Trade", "Section"], ["Harbourtown,", "June", "3,", "1951"])]
+    words = []
+    for n, (left, right) in enumerate(rows):
+        for k, w in enumerate(left):
+            words.append(OcrWord(w, (100 * k, 40 * n, 100 * k + 90, 40 * n + 30), 95.0, 1, 1, n, len(words)))
+        for k, w in enumerate(right):
+            words.append(OcrWord(w, (1200 + 100 * k, 40 * n, 1290 + 100 * k, 40 * n + 30), 95.0, 1, 1, n, len(words)))
+    body = ["The", "talks", "went", "on", "until", "the", "evening", "and", "were", "resumed", "on", "the",
+            "next", "day"]
+    words += [OcrWord(w, (100 * k, 200, 100 * k + 90, 230), 95.0, 2, 1, 1, k) for k, w in enumerate(body)]
+    return OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(words))
+
+
+def test_a_letterhead_s_two_columns_read_as_one_line_are_aligned_column_by_column():
+    page = _letterhead("1")
+    [line] = page.lines()[:1]
+    assert [[w.text for w in piece] for piece in columns(line, CONFIG.column_gap)] == [
+        ["EMBASSY", "OF", "NOWHERE"], ["RESTRICTED,", "No.", "1"]]
+    published = ("EMBASSY OF NOWHERE\nTrade Section\n\nRESTRICTED, No. 7\nHarbourtown, June 3, 1951\n\n"
+                 "The talks went on until the evening and were resumed on the next day\n")
+    al = align([page], parse_transcript(published, "t"), CONFIG)
+    # The copy number is one digit for another, not a number added beside the column moved.
+    assert [(d.transcript_text, d.ocr_text) for d in al.differences] == [("7", "1")]
+    assert al.moved_lines >= 1
+    # Read in the transcription's order, nothing to move and nothing differs.
+    assert not align([_letterhead("7")], parse_transcript(published, "t"), CONFIG).differences
+
+    # Its one long word misread, no anchor moves the column; the same text only the scan has at
+    # one place and only the transcription at another is still one text, read out of order.
+    al = align([_letterhead("1", "BESTRICTED,")], parse_transcript(published, "t"), CONFIG)
+    assert sorted((d.transcript_text, d.ocr_text) for d in al.differences) == [
+        ("7", "1"), ("RESTRICTED,", "BESTRICTED,")]

@@ -415,7 +415,11 @@ def test_a_garbled_word_in_the_line_between_the_transcription_s_neighbours_is_an
     assert _dropped(replace(garbled, bbox=(80, 40, 180, 130)), the, was).severity not in SERIOUS
     assert _dropped(replace(garbled, text="ma"), the, _word("chine", 200, 300), after="machine").severity \
         not in SERIOUS
-    assert _dropped(garbled, the, _word("wsa", 200, 260)).severity not in SERIOUS
+    # One neighbour may be read worse (`wsa`), if the word between is word-shaped (five letters
+    # or more, letters only); both read worse, or a shard with digits, is no witness.
+    assert _dropped(garbled, the, _word("wsa", 200, 260)).severity in SERIOUS
+    assert _dropped(garbled, _word("tne", 0, 60), _word("wsa", 200, 260)).severity not in SERIOUS
+    assert _dropped(replace(garbled, text="qr7nt"), the, _word("wsa", 200, 260)).severity not in SERIOUS
 
 
 def test_a_page_number_between_dashes_repeats_no_empty_neighbour():

@@ -63,6 +63,22 @@ def test_an_english_transcribers_slips_rank_above_the_ocr_noise(tmp_path, cache)
     assert len(serious(flags)) <= 3
 
 
+@pytest.mark.slow
+def test_a_common_word_slipped_into_a_rarer_one_is_found(tmp_path, cache):
+    # ehri-en-02's transcription has `ant` and `these` where the typescript says `and` and `the`
+    # (confirmed on the scan): both readings are words, but the page's is far the commoner.
+    flags = verify("ehri-en-02", gt("ehri-en-02"), tmp_path, cache)
+    slip = [f for f in serious(flags) if f["transcript_text"] == "ant" and f["scan_text"] == "and"]
+    assert slip and "`and` is a common word, `ant` a rare one" in slip[0]["evidence"]
+    # A name misspelt once, where the scan reads the spelling the transcription has elsewhere.
+    text = gt("ehri-en-03")
+    name = re.search(r'"([A-Z][a-z]{5,})"', text).group(1)
+    assert text.count(name) >= 2
+    misspelt = name[:4] + ("f" if name[4] != "f" else "g") + name[5:]
+    flags = serious(verify("ehri-en-03", text.replace(name, misspelt, 1), tmp_path, cache))
+    assert any(misspelt in (f["transcript_text"] or "") and "elsewhere" in " ".join(f["evidence"]) for f in flags)
+
+
 def _replace_nth_word(text: str, pattern: str, n: int, new: str) -> tuple[str, str]:
     """``text`` with its ``n``-th word matching ``pattern`` replaced by ``new(word)``; and the word."""
     m = [m for m in re.finditer(rf"(?<=\s){pattern}(?=[\s,.])", text)][n]

@@ -4,7 +4,8 @@
    keeps its origin: a transcript offset, or the OCR word (page, box, confidence) it belongs to.
 2. Words that occur once on each side anchor the two texts (``anchors``). OCR lines that anchor, as a
    block, somewhere else than where the OCR read them (a header column, a marginal note) are moved to
-   the transcription's order and the texts are anchored again.
+   the transcription's order and the texts are anchored again (``order``: it also cuts a line that
+   Tesseract read across two columns, and moves text that a first alignment leaves on both sides).
 3. The text between consecutive anchors is aligned (``gaps``) words first (rapidfuzz's Indel opcodes on word
    lists, then a pairing of the unequal words by similarity, with splits and joins), and only paired
    words character by character (Levenshtein opcodes): a dropped line stays whole, and the cost is
@@ -22,9 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipeline.align import anchors as anchoring
+from pipeline.align import order
 from pipeline.align.gaps import align_between_anchors
 from pipeline.align.metrics import Opcode, count_edits, distance, opcodes, rate, word_error_count
 from pipeline.align.normalize import NormalizedText, normalize, word_offsets
+from pipeline.align.order import has_alnum
 from pipeline.config import AlignConfig
 from pipeline.model import (
     AlignedLine,
@@ -118,16 +121,35 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
     """Align the OCR of ``pages`` (in page order) with ``transcript.original``."""
     markup = transcript.markup_in(Section.ORIGINAL)
     ref = normalize(transcript.original, [m.span for m in markup], fold_yo=config.fold_yo)
-    lines = [[PlacedWord(p.index, w) for w in line] for p in pages for line in p.lines()]
-    ocr = _ocr_text(lines, config)
+    lines: list[list[PlacedWord]] = []
+    columns: set[int] = set()  # the lines that are one column of an OCR line
+    for p in pages:
+        for line in p.lines():
+            pieces = order.columns(line, config.column_gap)
+            if len(pieces) > 1:
+                columns.update(range(len(lines), len(lines) + len(pieces)))
+            lines += [[PlacedWord(p.index, w) for w in piece] for piece in pieces]
+    read = _ocr_text(lines, config)
     ref_keys = _keys(ref.text, config)
-    chain, off_chain = anchoring.chain_anchors(_keys(ocr.norm.text, config), ref_keys)
-    moved = _moved_lines(ocr, chain, off_chain, config)
-    if moved:
-        order = _reading_order(ocr, chain, moved)
-        ocr = _ocr_text([lines[k] for k in order], config)
-        chain, _ = anchoring.chain_anchors(_keys(ocr.norm.text, config), ref_keys)
-    ops = align_between_anchors(ref.text, ocr.norm.text, chain)
+    read_chain, off_chain = anchoring.chain_anchors(_keys(read.norm.text, config), ref_keys)
+    moved = order.moved_lines(read, read_chain, off_chain, columns, config)
+
+    def in_order(moved: dict[int, float]) -> tuple[_OcrText, list[Opcode]]:
+        ocr, chain = read, read_chain
+        if moved:
+            ocr = _ocr_text([lines[k] for k in order.reading_order(read, read_chain, moved)], config)
+            chain, _ = anchoring.chain_anchors(_keys(ocr.norm.text, config), ref_keys)
+        return ocr, align_between_anchors(ref.text, ocr.norm.text, chain)
+
+    ocr, ops = in_order(moved)
+    # Text moved without an anchor to show it (its one long word misread) is seen only once aligned:
+    # as text only the scan has at one place and about the same text only the transcription has at
+    # another. Its lines are read again at the transcription's place.
+    more = {k: at for k, at in order.moved_text(_Bridge(ref, ocr, ops).differences(), lines, ref, config).items()
+            if k not in moved}
+    if more:
+        moved = {**moved, **more}
+        ocr, ops = in_order(moved)
     subs, dels, ins, confusions = count_edits(ref.text, ocr.norm.text, ops, config.max_confusions)
     word_errors, n_words = word_error_count(ref.text, ocr.norm.text)
     metrics = Metrics(
@@ -156,12 +178,8 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
         moved_lines=len(moved),
         translation_keys=translation_index(transcript.translation),
         page_confidence={p.index: float(np.quantile(c, config.page_confidence_quantile)) for p in pages
-                         if (c := [w.confidence for w in p.words if w.confidence >= 0 and _has_alnum(w.text)])},
+                         if (c := [w.confidence for w in p.words if w.confidence >= 0 and has_alnum(w.text)])},
     )
-
-
-def _has_alnum(text: str) -> bool:
-    return any(c.isalnum() for c in text)
 
 
 def translation_index(translation: str) -> frozenset[str]:
@@ -204,52 +222,6 @@ def _ocr_text(lines: Sequence[Sequence[PlacedWord]], config: AlignConfig) -> _Oc
 def _keys(text: str, config: AlignConfig) -> list[str | None]:
     """The anchor key of each word of a normalized text."""
     return [anchoring.anchor_key(w, config.anchor_min_chars) for w in text.split(" ")] if text else []
-
-
-def _moved_lines(
-    ocr: _OcrText, chain: list[anchoring.Anchor], off_chain: list[anchoring.Anchor], config: AlignConfig
-) -> dict[int, float]:
-    """OCR lines that belong elsewhere in the transcription: line index → transcript word position."""
-    if not off_chain:
-        return {}
-    starts, _ = word_offsets(ocr.norm.text)
-    token_line = ocr.line_of_word[np.maximum(ocr.word_of_char[starts], 0)]
-    chain_lines = {int(token_line[i]) for i, _ in chain}
-    anchored_lines = chain_lines | {int(token_line[i]) for i, _ in off_chain}
-    n_lines = int(ocr.line_of_word.max()) + 1
-    moved: dict[int, float] = {}
-    for block in anchoring.moved_blocks(off_chain, config.moved_block_min_anchors):
-        shift = float(np.median([j - i for i, j in block]))
-        first, last = int(token_line[block[0][0]]), int(token_line[block[-1][0]])
-        # A block whose lines also hold chain anchors is interleaved with the main text, not moved.
-        if any(k in chain_lines for k in range(first, last + 1)):
-            continue
-        # Lines without any anchor (``№ 17``) next to the block go with it.
-        while first > 0 and first - 1 not in anchored_lines:
-            first -= 1
-        while last + 1 < n_lines and last + 1 not in anchored_lines:
-            last += 1
-        for k in range(first, last + 1):
-            moved[k] = int(np.searchsorted(token_line, k)) + shift
-    return moved
-
-
-def _reading_order(ocr: _OcrText, chain: list[anchoring.Anchor], moved: dict[int, float]) -> list[int]:
-    """Line indices in the transcription's order: moved lines where their anchors put them, the
-    others in the OCR's order (their positions interpolated along the anchor chain)."""
-    starts, _ = word_offsets(ocr.norm.text)
-    token_line = ocr.line_of_word[np.maximum(ocr.word_of_char[starts], 0)]
-    n_lines = int(ocr.line_of_word.max()) + 1 if len(ocr.line_of_word) else 0
-    kept = [(i, j) for i, j in chain if int(token_line[i]) not in moved]
-    xs = np.array([i for i, _ in kept], dtype=float) if kept else np.array([0.0])
-    ys = np.array([j for _, j in kept], dtype=float) if kept else np.array([0.0])
-    keys = []
-    for k in range(n_lines):
-        first_token = int(np.searchsorted(token_line, k))
-        position = moved.get(k, float(np.interp(first_token, xs, ys)))
-        # Ties (lines between the same two anchors) keep the OCR's order.
-        keys.append((position, k in moved, k))
-    return [k for _, _, k in sorted(keys)]
 
 
 class _Bridge:
