@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from pipeline.align import anchors as anchoring
 from pipeline.align.normalize import NormalizedText, word_offsets
@@ -95,6 +95,7 @@ def moved_text(differences: Sequence[Difference], lines: Sequence[Sequence[Place
     line_of = {id(pw): k for k, line in enumerate(lines) for pw in line}
     added = [(_key(d.transcript_text), d.transcript_span) for d in differences
              if d.transcript_span and has_alnum(d.transcript_text) and not has_alnum(d.ocr_text)]
+    keys = [k for k, _ in added]
     moved: dict[int, float] = {}
     for d in differences:
         key = _key(d.ocr_text)
@@ -104,8 +105,9 @@ def moved_text(differences: Sequence[Difference], lines: Sequence[Sequence[Place
         mine = {id(pw) for pw in d.words}
         if not ks or any(has_alnum(pw.word.text) and id(pw) not in mine for k in ks for pw in lines[k]):
             continue
-        score, span = max((fuzz.ratio(key, k), span) for k, span in added)
-        if score >= config.moved_text_min:
+        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=config.moved_text_min)
+        if best is not None:
+            span = added[best[2]][1]
             at = ref.text[:int(np.searchsorted(ref.origin, span[0]))].count(" ")
             moved.update(dict.fromkeys(ks, float(at)))
     return moved
