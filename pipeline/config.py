@@ -374,6 +374,9 @@ class DivergenceConfig:
     #: … and two letters or more differ (not counting the OCR's habits): one word put for another,
     #: where an OCR misreading into a word is mostly one glyph.
     weight_word_swap: float = 1.2
+    #: … or one letter for another, read with ``sure_confidence`` or more.
+    weight_sure_swap: float = 0.4
+    sure_confidence: float = 96.0
     #: … and they are two forms of one word (``строительство`` / ``строительства``): a slip of
     #: agreement, which the OCR, reading glyph by glyph, makes only by chance.
     weight_inflection: float = 1.0

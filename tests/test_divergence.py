@@ -610,3 +610,17 @@ def test_a_word_in_the_line_beside_one_neighbour_read_worse_is_still_in_the_line
     # Not shards of a blot (digits among the letters, or a short piece), with one witness read worse.
     assert not _serious(find_divergences(_read_as(["the", "old", "m4n", "ws1k", "home", "slowly."],
                                                   "the old man home slowly.\n"), CONFIG, ENG))
+
+
+def test_one_letter_for_another_read_surely_into_another_word_is_the_transcriber_s():
+    def read(words: list[str], published: str, lang: str) -> list[Flag]:
+        page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
+            OcrWord(w, (120 * k, 40, 120 * k + 100, 90), 98.0, 1, 1, 1, k + 1) for k, w in enumerate(words)))
+        return find_divergences(align([page], parse_transcript(published, "t"), ALIGN), CONFIG, Lexicon((lang,)))
+
+    # `die` typed `wie`: both words, at the confidence of the page's surest words.
+    [flag] = read(["Er", "kam", "die", "Treppe", "herab."], "Er kam wie Treppe herab.\n", "deu")
+    assert flag.severity in SERIOUS and "read surely" in " ".join(flag.evidence)
+    # Not a letter's accent or case, which the OCR misreads as surely.
+    [accent] = read(["Er", "wurde", "es", "sehen."], "Er würde es sehen.\n", "deu")
+    assert "read surely" not in " ".join(accent.evidence)

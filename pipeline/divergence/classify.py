@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -260,6 +261,12 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
         letters = sum(1 for a, b in d.edits if (a, b) not in habitual and (a.isalpha() or b.isalpha()))
         if letters >= 2:
             terms.append((config.weight_word_swap, f"{letters} letters differ"))
+        elif (letters == 1 and len(_alnum(t)) == len(_alnum(scan)) and not _case_or_accent(own.keys() - habitual)
+              and (_confidence(d, suspect) or 0.0) >= config.sure_confidence):
+            # At the confidence of a clean page's surest words the OCR seldom reads one letter for
+            # another so that it makes another word; a transcriber's key does. Not a letter's case
+            # or accent, which the OCR gets wrong surely enough.
+            terms.append((config.weight_sure_swap, "a letter for another read surely, making another word"))
         terms += _inflection_terms(t, scan, config)
         terms += _frequency_terms(t, scan, doc.lexicon, config)
     terms += _token_terms(d, doc.lexicon, config)
@@ -291,6 +298,16 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
     message += f" ({', '.join(ev.strongest(2))})" if ev.strongest(2) else ""
     message += f"; the transcription has `{t}`."
     return _flag("transcription_divergence", d, ev, config, message, scan)
+
+
+def _case_or_accent(edits: set[Edit]) -> bool:
+    """Whether an edit of ``edits`` changes a letter into another case of itself, or into itself
+    with another accent or none (``u``/``ü``, ``n``/``N``, ``é``/``E``)."""
+    def base(c: str) -> str:
+        return unicodedata.normalize("NFD", c)[:1].lower()
+
+    return any(a.isalpha() and b.isalpha() and (a.isupper() != b.isupper() or base(a) == base(b))
+               for a, b in edits)
 
 
 def _omission(
