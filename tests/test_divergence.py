@@ -581,6 +581,11 @@ def test_a_name_misspelt_once_where_the_scan_reads_its_spelling_elsewhere():
     assert _own_spelling("Marnich", "Marnoch", Counter({"Marnich": 1, "Marnoch": 1}), ENG) == ("Marnich", "Marnoch")
     [flag] = find_divergences(alignment, CONFIG, ENG)
     assert flag.severity == Severity.HIGH and "elsewhere" in " ".join(flag.evidence)
+    # Or where the scan reads neither, but differs from the transcription at the letter where the
+    # transcription departs from its own spelling; not where it agrees with it there.
+    both = Counter({"Marnich": 1, "Marnoch": 1})
+    assert _own_spelling("Marnich", "Marnuch", both, ENG) == ("Marnich", "Marnoch")
+    assert _own_spelling("Marnich", "Marnicb", both, ENG) is None
     # Spelt so twice, the transcription's spelling is its own, not a slip.
     assert _own_spelling("Marnich", "Marnoch", Counter({"Marnich": 2, "Marnoch": 1}), ENG) is None
     # A word of the dictionary is no misspelling.

@@ -242,8 +242,8 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
         reads_word = True
     elif verdict in ("neither", "none") and (own_spelling := _own_spelling(t, scan, doc.vocabulary, doc.lexicon)):
         word, read = own_spelling
-        dictionary = [(config.weight_own_spelling, f"the transcription writes `{read}` elsewhere, as the scan "
-                                                   f"reads it here, and `{word}` only here")]
+        dictionary = [(config.weight_own_spelling, f"the transcription writes `{read}` elsewhere, and `{word}` "
+                                                   "only here, where the scan differs from it")]
         reads_word = True
     # One digit for another is no less likely the transcriber's where the OCR is unsure of it: the
     # OCR's low confidence weighs less there (a digit it adds or drops is its noise as usual).

@@ -284,19 +284,30 @@ def _inflection_terms(t: str, scan: str, config: DivergenceConfig) -> list[tuple
 
 
 def _own_spelling(t: str, scan: str, vocabulary: Counter[str], lex: Lexicon) -> tuple[str, str] | None:
-    """The transcription's word and the scan's where the scan reads, letter for letter, a word
-    (four letters or more) that the transcription writes elsewhere, and the transcription's word
-    here is no word of the dictionary and written nowhere else: a name misspelt once (``Hartlay``
-    among ``Hartley``). ``vocabulary``: the transcription's words, counted."""
+    """The transcription's word here, no word of the dictionary and written nowhere else, and the
+    spelling the transcription gives it elsewhere: the scan's reading, letter for letter (four
+    letters or more), or a word one letter from the transcription's where the scan differs from
+    it at that letter too (``Hartlay`` among ``Hartley``, read ``Hartlay`` or ``Hartiay``): a name
+    misspelt once. ``vocabulary``: the transcription's words, counted."""
     tw, sw = _lexicon_words(t), _lexicon_words(scan)
     only_t = [w for w in tw if w not in sw]
     only_s = [w for w in sw if w not in tw]
     if len(only_t) != 1 or len(only_s) != 1:
         return None
     written, read = only_t[0], only_s[0]
-    if len(read) < 4 or vocabulary[read] < 1 or vocabulary[written] > 1 or lex.knows(written) is not False:
+    if len(written) < 4 or vocabulary[written] > 1 or lex.knows(written) is not False:
         return None
-    return written, read
+    if len(read) >= 4 and vocabulary[read] >= 1:
+        return written, read
+    if len(read) != len(written):
+        return None
+    for word in vocabulary:
+        if len(word) != len(written):
+            continue
+        apart = [i for i, (a, b) in enumerate(zip(word, written, strict=True)) if a != b]
+        if len(apart) == 1 and read[apart[0]] != written[apart[0]]:
+            return written, word
+    return None
 
 
 def _frequency_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig) -> list[tuple[float, str]]:
