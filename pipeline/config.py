@@ -300,7 +300,7 @@ class AlignConfig:
     column_gap: float = 4.0
     #: Text only the scan has (whole OCR lines) and text only the transcription has, at another
     #: place, this alike (rapidfuzz ratio of their letters and digits, 0–100) and this long, are
-    #: one text read out of the transcription's order (``CONFIDENTIAL`` misread, so no anchor
+    #: one text read out of the transcription's order (``RESTRICTED`` misread ``BESTRICTED``, so no anchor
     #: moved it): the alignment reads those lines at the transcription's place.
     moved_text_min: float = 75.0
     moved_text_min_chars: int = 10

@@ -456,7 +456,7 @@ def _in_line_between(d: Difference, tokens: Sequence[PlacedWord], undo: dict[str
     left, right = around
     whole = (_whole_neighbour(left.text, tokens[0].word.text, d.before, undo, config, piece="tail"),
              _whole_neighbour(right.text, tokens[-1].word.text, d.after, undo, config, piece="head"))
-    # One neighbour may be read worse (old print's `разсужден1я`), down to ``witness_min``, if the
+    # One neighbour may be read worse (`wsa` for `was`), down to ``witness_min``, if the
     # word or two are no part of it that the OCR read apart, and look like a word: letters only,
     # ``omission_letters_min`` of them or more (the shards of a blot are shorter or mixed with digits).
     shaped = all(len(k := _alnum(w.word.text)) >= config.omission_letters_min and k.isalpha() for w in tokens)
