@@ -368,8 +368,9 @@ class DivergenceConfig:
     #: Neither reading is a word form, but the transcription's word becomes one with one of the OCR's
     #: letters (``Морозава`` against the OCR's ``И..орозова``).
     weight_repaired: float = 2.0
-    #: Neither reading is a word form, but the scan reads one the transcription writes elsewhere, and
-    #: the transcription's word is written only here (a name misspelt once).
+    #: Neither reading is a word form, but the scan reads one the transcription writes elsewhere (or
+    #: differs from the transcription's word at the one letter where it departs from such a word),
+    #: and the transcription's word is written only here (a name misspelt once).
     weight_own_spelling: float = 1.6
     #: … and two letters or more differ (not counting the OCR's habits): one word put for another,
     #: where an OCR misreading into a word is mostly one glyph.

@@ -142,14 +142,17 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
         return ocr, align_between_anchors(ref.text, ocr.norm.text, chain)
 
     ocr, ops = in_order(moved)
+    bridge = _Bridge(ref, ocr, ops)
+    differences = bridge.differences()
     # Text moved without an anchor to show it (its one long word misread) is seen only once aligned:
     # as text only the scan has at one place and about the same text only the transcription has at
     # another. Its lines are read again at the transcription's place.
-    more = {k: at for k, at in order.moved_text(_Bridge(ref, ocr, ops).differences(), lines, ref, config).items()
-            if k not in moved}
+    more = {k: at for k, at in order.moved_text(differences, lines, ref, config).items() if k not in moved}
     if more:
         moved = {**moved, **more}
         ocr, ops = in_order(moved)
+        bridge = _Bridge(ref, ocr, ops)
+        differences = bridge.differences()
     subs, dels, ins, confusions = count_edits(ref.text, ocr.norm.text, ops, config.max_confusions)
     word_errors, n_words = word_error_count(ref.text, ocr.norm.text)
     metrics = Metrics(
@@ -162,7 +165,6 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
         insertions=ins,
         confusions=confusions,
     )
-    bridge = _Bridge(ref, ocr, ops)
     markup_texts = tuple(
         t for t in (normalize(m.text, fold_yo=config.fold_yo).text for m in markup) if t
     )
@@ -173,7 +175,7 @@ def align(pages: Sequence[OcrPage], transcript: Transcript, config: AlignConfig)
         metrics=metrics,
         page_metrics=bridge.page_metrics(),
         lines=bridge.aligned_lines(transcript.original),
-        differences=bridge.differences(),
+        differences=differences,
         markup_texts=markup_texts,
         moved_lines=len(moved),
         translation_keys=translation_index(transcript.translation),

@@ -287,14 +287,12 @@ def _own_spelling(t: str, scan: str, vocabulary: Counter[str], lex: Lexicon) -> 
     """The transcription's word here, no word of the dictionary and written nowhere else, and the
     spelling the transcription gives it elsewhere: the scan's reading, letter for letter (four
     letters or more), or a word one letter from the transcription's where the scan differs from
-    it at that letter too (``Hartlay`` among ``Hartley``, read ``Hartlay`` or ``Hartiay``): a name
+    it at that letter too (``Hartlay`` among ``Hartley``, read ``Hartley`` or ``Hartlcy``): a name
     misspelt once. ``vocabulary``: the transcription's words, counted."""
-    tw, sw = _lexicon_words(t), _lexicon_words(scan)
-    only_t = [w for w in tw if w not in sw]
-    only_s = [w for w in sw if w not in tw]
-    if len(only_t) != 1 or len(only_s) != 1:
+    pair = _one_word_each(t, scan)
+    if pair is None:
         return None
-    written, read = only_t[0], only_s[0]
+    written, read = pair
     if len(written) < 4 or vocabulary[written] > 1 or lex.knows(written) is not False:
         return None
     if len(read) >= 4 and vocabulary[read] >= 1:
@@ -315,22 +313,29 @@ def _frequency_terms(t: str, scan: str, lex: Lexicon, config: DivergenceConfig) 
     ``common_zipf_gap``): the page more likely says the common one, whoever wrote the other. A
     slip of a key makes a rare word of a common one (``wad`` for ``was``); so does the OCR's
     misreading of a glyph (``wit`` for ``with``), and then the transcription has the common word."""
-    tw, sw = _lexicon_words(t), _lexicon_words(scan)
-    only_t = [w for w in tw if w not in sw]
-    only_s = [w for w in sw if w not in tw]
+    pair = _one_word_each(t, scan)
     # A capital on one side only marks a name or an abbreviation (``Sr``), whose frequency as a
     # lower-case word (wordfreq folds case) says nothing.
-    if (len(only_t) != 1 or len(only_s) != 1 or only_t[0].lower() == only_s[0].lower()
-            or only_t[0][0].isupper() != only_s[0][0].isupper()):
+    if pair is None or pair[0].lower() == pair[1].lower() or pair[0][0].isupper() != pair[1][0].isupper():
         return []
-    zt, zs = lex.zipf(only_t[0]), lex.zipf(only_s[0])
+    written, read = pair
+    zt, zs = lex.zipf(written), lex.zipf(read)
     if zt is None or zs is None or max(zt, zs) < config.common_zipf_min:
         return []
     if zs - zt >= config.common_zipf_gap:
-        return [(config.weight_more_common, f"`{only_s[0]}` is a common word, `{only_t[0]}` a rare one")]
+        return [(config.weight_more_common, f"`{read}` is a common word, `{written}` a rare one")]
     if zt - zs >= config.common_zipf_gap:
-        return [(config.weight_less_common, f"`{only_t[0]}` is a common word, `{only_s[0]}` a rare one")]
+        return [(config.weight_less_common, f"`{written}` is a common word, `{read}` a rare one")]
     return []
+
+
+def _one_word_each(t: str, scan: str) -> tuple[str, str] | None:
+    """The one word of ``t`` and the one word of ``scan`` in which the two readings differ, or
+    None when they differ in more words or in none."""
+    tw, sw = _lexicon_words(t), _lexicon_words(scan)
+    only_t = [w for w in tw if w not in sw]
+    only_s = [w for w in sw if w not in tw]
+    return (only_t[0], only_s[0]) if len(only_t) == len(only_s) == 1 else None
 
 
 @lru_cache(maxsize=1 << 16)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pymorphy3
 
 from pipeline.errors import MissingDependencyError
-from pipeline.lang.script import CYRILLIC, LATIN, script_of
+from pipeline.lang.script import CYRILLIC, LATIN, ocr_scripts, script_of
 
 #: The Hunspell dictionary of each Tesseract language whose words we know (Russian's is
 #: pymorphy3's), and the Debian package that installs it.
@@ -188,12 +188,9 @@ def _wordfreq():  # -> the wordfreq module
 @lru_cache(maxsize=1 << 16)
 def _zipf(lexicon: Lexicon, word: str) -> float | None:
     script = _script(word)
-    codes = [code for code in lexicon.languages if code in WORDFREQ and _SCRIPTS.get(code) == script]
+    codes = [code for code in lexicon.languages if code in WORDFREQ and script in ocr_scripts(code)]
     if not codes:
         return None
     key = modern_spelling(word.lower()) if script == CYRILLIC else word
     return max(_wordfreq().zipf_frequency(key, WORDFREQ[code], wordlist="small") for code in codes)
 
-
-#: The script each language of ``WORDFREQ`` is written in.
-_SCRIPTS = {"rus": CYRILLIC, "eng": LATIN, "fra": LATIN, "deu": LATIN, "spa": LATIN}
