@@ -350,6 +350,9 @@ class DivergenceConfig:
     #: Similarity (rapidfuzz, 0–100) from which text only one side has is the same text as markup
     #: or as text the other side has elsewhere (moved, not dropped).
     same_text_min: float = 75.0
+    #: … for one word added at one place and left out at another: two words of a root in common
+    #: (a verb and its participle) are that alike by chance.
+    moved_word_min: float = 85.0
     # Weights of the classifier's evidence (``pipeline.divergence``), in log-odds that the
     # transcription is wrong. They were set on synthetic documents with planted errors
     # (``bench/divergence.py``, one seed range, checked on another) and are general: none refers to a
@@ -426,6 +429,10 @@ class DivergenceConfig:
     weight_same_key: float = -3.0
     #: The OCR lost letters only (faint print).
     weight_lost_letters: float = -1.0
+    #: … at a word's end, where the next word stands no further off than the one before it, within
+    #: ``no_room_share`` of the lost letters' width: the page has no faint letters there, and the
+    #: word the OCR read is the page's.
+    weight_no_room_for_lost: float = 0.5
     #: A word of one or two letters, which OCR misreads easily.
     weight_short_word: float = -1.0
     #: The translation spells the scan's reading (an OCR misreading that does so is no chance).
@@ -496,7 +503,7 @@ class DivergenceConfig:
         _require_share(self, "high_score", "medium_score", "low_score")
         if not self.low_score <= self.medium_score <= self.high_score:
             raise BadArgumentsError("DivergenceConfig: give low_score ≤ medium_score ≤ high_score")
-        _require_positive(self, "confidence_spread", "same_text_min")
+        _require_positive(self, "confidence_spread", "same_text_min", "moved_word_min")
 
 
 @dataclass(frozen=True)

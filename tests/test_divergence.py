@@ -395,6 +395,26 @@ def test_a_smudged_neighbour_still_witnesses_an_added_word_where_there_is_no_roo
     assert _insertion(_between_words(smudged, worse), [], frozenset(), 75.0, {}, [], CONFIG).severity not in SERIOUS
 
 
+def test_a_word_added_is_moved_only_from_the_same_word_in_the_same_case():
+    # `the contract was`, read clearly and a space apart: `contract` stands nowhere between.
+    the = OcrWord("the", (0, 100, 60, 130), 96.0, 1, 1, 1, 1)
+    was = OcrWord("was", (80, 100, 140, 130), 96.0, 1, 1, 1, 2)
+    added = _between_words(the, was)
+
+    def serious(omitted: list[str]) -> bool:
+        return _insertion(added, omitted, frozenset(), 75.0, {}, [], CONFIG).severity in SERIOUS
+
+    assert serious([])
+    # The scan has the word at another place, which the transcription leaves out: moved.
+    assert not serious(["contract"]) and not serious(["Contract,"]) and not serious(["contracl"])
+    # A letterhead's word in capitals is not the transcription's word moved; nor is another word
+    # of its root (84 alike: a single word must be `moved_word_min` alike).
+    assert serious(["CONTRACT"]) and serious(["contracting"])
+    # Text of several words may be read worse at the other place, as before.
+    several = _between_words(the, was, added="contract of sale")
+    assert _insertion(several, ["contracted sale"], frozenset(), 75.0, {}, [], CONFIG).severity not in SERIOUS
+
+
 def _dropped(word: OcrWord, left: OcrWord, right: OcrWord, before: str = "the", after: str = "was") -> Flag:
     d = Difference("", word.text, None, (PlacedWord(1, word),), 1, word.bbox, (), before=before, after=after,
                    context=(PlacedWord(1, left), PlacedWord(1, right)))
@@ -467,6 +487,17 @@ def test_a_digit_the_ocr_weighed_where_it_read_another_is_its_uncertainty():
     # Without the alternatives, neither term: the two weigh alike.
     bare = [_number_read("1933", (), f"The sum of {n} pounds was paid in full.") for n in ("1938", "1937")]
     assert bare[0].score == bare[1].score and same.score < bare[0].score < other.score
+
+
+def test_a_digit_read_as_a_blot_does_not_hide_a_digit_read_as_another_beside_it():
+    # The OCR read `17$`: its `$` weighed `8`, its `7` weighed nothing else. The transcription's
+    # `168` differs at the `7` where the OCR did not waver; the blot at its end excuses only itself.
+    blot = ((), (), ("8", "3", "%"))
+    read = _number_read("17$", blot, "The sum of 168 pounds was paid in full.")
+    assert "the OCR did not weigh `6` there" in read.evidence and read.severity in SERIOUS
+    # Where the blot is the only difference, it is the OCR's, as before.
+    only = _number_read("17$", blot, "The sum of 178 pounds was paid in full.")
+    assert "the OCR weighed `8` there too" in only.evidence and only.severity not in SERIOUS
 
 
 def test_an_edit_knows_the_character_of_the_ocr_word_it_replaces():
@@ -629,3 +660,26 @@ def test_one_letter_for_another_read_surely_into_another_word_is_the_transcriber
     # Not a letter's accent or case, which the OCR misreads as surely.
     [accent] = read(["Er", "wurde", "es", "sehen."], "Er würde es sehen.\n", "deu")
     assert "read surely" not in " ".join(accent.evidence)
+
+
+def _typed_line(words: list[tuple[str, int]], published: str) -> list[Flag]:
+    """The flags for ``published`` against one line the OCR read at confidence 97, each word a
+    letter 20 px wide from its ``x``."""
+    page = OcrPage(1, "page-1.png", 3000, 4000, 0.0, tuple(
+        OcrWord(text, (x, 40, x + 20 * len(text), 70), 97.0, 1, 1, 1, k + 1) for k, (text, x) in enumerate(words)))
+    return [f for f in find_divergences(align([page], parse_transcript(published, "t"), ALIGN), CONFIG,
+                                        Lexicon(("eng",))) if f.kind != "normalization"]
+
+
+def test_letters_the_ocr_lacks_at_a_word_s_end_need_room_on_the_page():
+    # `the question was` typed at 20 px a letter, a space of 20 px between words.
+    tight = [("the", 0), ("question", 80), ("was", 260)]
+    [flag] = _typed_line(tight, "the questions was\n")
+    assert "no room for the letters" in " ".join(flag.evidence) and flag.severity in SERIOUS
+    # A faint `s` still takes its 20 px: the next word stands a letter further off.
+    faint = [("the", 0), ("question", 80), ("was", 280)]
+    [flag] = _typed_line(faint, "the questions was\n")
+    assert "the OCR lost characters there (faint print)" in flag.evidence and flag.severity not in SERIOUS
+    # At a line's end nothing tells.
+    [flag] = _typed_line(tight[:2], "the questions\n")
+    assert "the OCR lost characters there (faint print)" in flag.evidence

@@ -79,6 +79,23 @@ def test_a_common_word_slipped_into_a_rarer_one_is_found(tmp_path, cache):
     assert any(misspelt in (f["transcript_text"] or "") and "elsewhere" in " ".join(f["evidence"]) for f in flags)
 
 
+@pytest.mark.slow
+def test_a_digit_beside_a_blot_and_a_word_of_the_letterhead_added_are_found(tmp_path, cache):
+    # nlr18-ru-04 prints `178,`, which the OCR reads `17$,` (weighing `8` for its `$`): a
+    # transcription's `168,` differs at the `7` the OCR read without wavering.
+    text = gt("nlr18-ru-04")
+    assert text.count("178,") == 1
+    flags = serious(verify("nlr18-ru-04", text.replace("178,", "168,"), tmp_path, cache))
+    assert any(f["transcript_text"] == "168," and "did not weigh `6`" in " ".join(f["evidence"]) for f in flags)
+    # stanford-en-03's letterhead has `BOARD` in capitals, which the transcription leaves out; its
+    # `Board` added inside a clearly read line is no word moved from there.
+    text = gt("stanford-en-03")
+    assert "ments have been made" in text and "Board" in text
+    flags = serious(verify("stanford-en-03", text.replace("ments have been made", "ments have Board been made"),
+                           tmp_path, cache))
+    assert any(f["kind"] == "insertion" and f["transcript_text"] == "Board" for f in flags)
+
+
 def _replace_nth_word(text: str, pattern: str, n: int, new: str) -> tuple[str, str]:
     """``text`` with its ``n``-th word matching ``pattern`` replaced by ``new(word)``; and the word."""
     m = [m for m in re.finditer(rf"(?<=\s){pattern}(?=[\s,.])", text)][n]

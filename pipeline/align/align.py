@@ -77,7 +77,7 @@ class Difference:
     edit_chars: tuple[int, ...] = ()
     before: str = ""
     after: str = ""
-    #: For text only one side has: the OCR words on either side of its place.
+    #: The OCR words on either side of the place (of the OCR's words there, where it read any).
     context: tuple[PlacedWord, ...] = ()
 
 
@@ -419,8 +419,10 @@ class _Bridge:
         if not words:
             # Nothing on the scan here: point at the OCR words around the place instead.
             _, page, bbox = self.place(max(h0 - 1, 0), min(h1 + 1, len(hyp)))
-            context = self.neighbours(h0, h1, before, after)
-        elif not t:
+        # The OCR words around the place: for text only one side has, and for a misreading (both
+        # sides have letters or digits). Not where one side is only marks (`@` read for `a`, `???`
+        # for an unread word): the words either side are no witness that nothing stands between.
+        if not words or not t or order.has_alnum(t) and order.has_alnum(hyp[h0:h1]):
             context = self.neighbours(h0, h1, before, after)
         return Difference(
             transcript_text=t,

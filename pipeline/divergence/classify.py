@@ -139,7 +139,7 @@ def find_divergences(alignment: Alignment, config: DivergenceConfig, lexicon: Le
     # Words on one side against nothing or punctuation on the other: the punctuation left behind by a
     # dropped word (``успешно.`` against ``.``) does not make it a misreading.
     words_in = [(bool(_alnum(d.transcript_text)), bool(_alnum(d.ocr_text))) for d in differences]
-    omitted = [d.ocr_text.lower() for d, w in zip(differences, words_in, strict=True) if w == (0, 1)]
+    omitted = [d.ocr_text for d, w in zip(differences, words_in, strict=True) if w == (0, 1)]
     # A word the transcription writes twice in a row is a doubling, not text moved from elsewhere.
     added = [d.transcript_text.lower() for d, w in zip(differences, words_in, strict=True)
              if w == (1, 0) and not (_doubles(d) and len(d.transcript_text.split()) == 1)]
@@ -292,7 +292,11 @@ def _divergence(d: Difference, habits: Counter[Edit], undo: dict[str, str], doc:
         terms.append((weight, f"`{_show(worst[0])}`→`{_show(worst[1])}` is an edit the OCR makes "
                                f"{habits[worst]} times in this document"))
     if not unread:
-        terms += _shape_terms(t, scan, unexplained, len(d.edits), config)
+        shape = _shape_terms(t, scan, unexplained, len(d.edits), config)
+        if shape and shape[0][0] == config.weight_lost_letters and _no_room_for_lost(d, scan, config):
+            shape = [(config.weight_no_room_for_lost, "the next word stands a space away: there is no room "
+                                                      "for the letters the OCR lacks at the end")]
+        terms += shape
     ev = _Evidence(tuple(terms), config.weight_prior)
     message = f"The scan reads `{scan}`"
     message += f" ({', '.join(ev.strongest(2))})" if ev.strongest(2) else ""
@@ -394,11 +398,21 @@ def _insertion(d: Difference, omitted: Sequence[str], translation: frozenset[str
     # left out at another place (or read there in pieces) is more often chance than a move.
     if (not (doubled and len(t.split()) == 1)
             and _Evidence(tuple(terms), config.weight_prior).score >= config.low_score
-            and _matches_any(t, omitted, config.same_text_min, moved=True)):
+            and _matches_any(t, [o.lower() for o in omitted if _capitals(t) or not _capitals(o)],
+                             config.same_text_min if len(t.split()) > 1 else config.moved_word_min, moved=True)):
         terms.append((config.weight_moved, "the scan has it at another place"))
     ev = _Evidence(tuple(terms), config.weight_prior)
     message = f"The transcription has `{_clip(t)}`, which the scan does not show here ({ev.strongest(1)[0]})."
     return _flag("insertion", d, ev, config, message, "")
+
+
+def _capitals(text: str) -> bool:
+    """Whether ``text`` is written in capitals (two letters or more, all of them capitals). Text moved
+    keeps its case: a letterhead's word in capitals on the scan is not the transcription's word in
+    small letters written at another place. (The OCR may read capitals as small letters, not
+    small letters as a word of capitals.)"""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _clear_context_terms(d: Difference, pivot: float, undo: dict[str, str], written: Sequence[BBox],
@@ -547,6 +561,35 @@ def _reads_as(a: str, b: str, undo: dict[str, str], config: DivergenceConfig, al
     if alike and fuzz.ratio(a, b) >= config.same_text_min:
         return True
     return bool(a) and a == b
+
+
+def _no_room_for_lost(d: Difference, scan: str, config: DivergenceConfig) -> bool:
+    """Whether the one word the OCR read with letters fewer than the transcription's (``scan``: its
+    reading with the OCR's habits taken out), missing at its end, stands from the next word of its
+    line no further than from the word before it, give or take ``no_room_share`` of those letters'
+    width at the word's own letter width (pixels per character of its box): letters too faint to
+    read still take their room on the page.
+
+    Nothing is said where the word has no neighbours with letters or digits on its line (a mark
+    beside it may be the lost letter, `|` for `l`), ends in a mark (the letters would stand behind
+    it, inside its box), or has fewer than three letters read; nor for letters missing at a word's
+    start, which the OCR mostly reads as a piece of its own (`ma chine`)."""
+    if len(d.words) != 1 or len(d.transcript_text.split()) != 1:
+        return False
+    word = d.words[0].word
+    t, o = _alnum(d.transcript_text), _alnum(scan)
+    lost = len(t) - len(o)
+    if lost <= 0 or len(o) < 3 or not t.startswith(o) or not word.text[-1].isalnum():
+        return False
+    line = [w.word for w in d.context if _alnum(w.word.text)
+            and (w.word.block, w.word.paragraph, w.word.line) == (word.block, word.paragraph, word.line)]
+    left = [w.bbox[2] for w in line if w.bbox[2] <= word.bbox[0]]
+    right = [w.bbox[0] for w in line if w.bbox[0] >= word.bbox[2]]
+    if not right:
+        return False
+    pitch = (word.bbox[2] - word.bbox[0]) / len(word.text)
+    normal = word.bbox[0] - max(left) if left else pitch
+    return min(right) - word.bbox[2] < normal + config.no_room_share * lost * pitch
 
 
 def _no_room(left: OcrWord, right: OcrWord, letters: int, config: DivergenceConfig) -> bool:

@@ -208,6 +208,7 @@ def _choice_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, 
     difference the OCR did not waver on. Nothing where an edit's character is not known."""
     weighed: list[str] = []
     unweighed: list[str] = []
+    wavered = False
     for (a, b), k, c in zip(d.edits, d.edit_words, d.edit_chars, strict=True):
         if not (len(a) == len(b) == 1 and (a.isdigit() or b.isdigit())):
             continue
@@ -216,11 +217,14 @@ def _choice_terms(d: Difference, config: DivergenceConfig) -> list[tuple[float, 
             return []
         if a in word.alternatives[c]:
             weighed.append(a)
+            wavered = wavered or b.isdigit()
         elif a.isdigit() and b.isdigit():
             unweighed.append(a)
     if weighed and not unweighed:
         return [(config.weight_digit_weighed, f"the OCR weighed `{weighed[0]}` there too")]
-    if unweighed and not weighed:
+    # A digit the OCR read as a mark (`8` as `$`) and weighed there is a blot; it says nothing of
+    # a digit beside it that the OCR read as another digit without wavering.
+    if unweighed and not wavered:
         return [(config.weight_digit_unweighed, f"the OCR did not weigh `{unweighed[0]}` there")]
     return []
 
