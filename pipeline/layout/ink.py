@@ -8,6 +8,7 @@ black type on yellowed paper back into neutral grey, so that only inks that real
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -27,6 +28,14 @@ class InkMasks:
     #: The sheet's box (x0, y0, x1, y1 px): the whole image, or less where some of it is off the
     #: sheet (``detect.off_sheet_cleared``). Ink along its sides is the paper's edge, not writing.
     frame: BBox
+
+    @cached_property
+    def dark_components(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """OpenCV's 8-connected components of ``dark``: (count, labels, stats), background label 0.
+        Labelled once: the typed letters' height, the untyped seeds and the print test all read
+        them (each labelling costs about 20 ms on an A4 page at 150 dpi)."""
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(self.dark.astype(np.uint8), connectivity=8)
+        return n, labels, stats
 
 
 def mm_to_px(mm: float, dpi: float) -> int:
