@@ -21,7 +21,6 @@ from pipeline.errors import InputFileError, ScanproofError, ScanproofWarning
 from pipeline.executor import TaskOutcome, run_tasks, runs_here
 from pipeline.lang.script import CYRILLIC, LATIN, letters_by_script, ocr_scripts
 from pipeline.model import DocumentReport, PageResult, PageSource, Transcript
-from pipeline.page import read_page_task
 from pipeline.report import ReportFiles, compile_templates, require_outside, require_report_folder, write_report
 from pipeline.runtime import prepare_page_reading
 from pipeline.tempfiles import leave_stop_signals_to_the_main_thread
@@ -287,6 +286,10 @@ def _read_pages(
         yield outcome, True
     if not tasks:
         return
+    # Imported only when a page is to be read (with its stages: OpenCV, the layout's modules …),
+    # here, before any worker is forked: a run served from the cache needs none of it.
+    from pipeline.page import read_page_task
+
     for outcome in run_tasks(read_page_task, tasks, config.run):
         if store is not None and outcome.error is None and outcome.result.ocr.failed is None:
             store.store(keys[outcome.key], outcome.result)

@@ -27,8 +27,7 @@ from typing import TypeVar
 
 from cattrs.preconf.json import make_converter
 
-from pipeline import page
-from pipeline.config import Config
+from pipeline.config import ANALYSIS_SETTINGS, PAGE_SETTINGS, Config
 from pipeline.model import PageSource
 from pipeline.report import FlagCounts, ReportFiles
 from pipeline.report.files import REPORT_ENTRIES
@@ -37,7 +36,10 @@ from pipeline.report.files import REPORT_ENTRIES
 CACHE_FORMAT = 5
 
 _PACKAGE = Path(__file__).resolve().parent
-#: The module that writes a report folder, whose code ``report_key`` covers.
+#: The modules whose code (with their imports) shapes a page's reading, a document's analysis and
+#: its report folder: named, not imported, since a fully cached run needs none of them.
+PAGE_FLOW = "pipeline.page"
+ANALYSIS_FLOW = "pipeline.document"
 REPORT_MODULE = "pipeline.report"
 
 T = TypeVar("T")
@@ -129,7 +131,7 @@ def _settings(config: Config, sections: Sequence[str]) -> tuple[dict, ...]:
 
 
 def page_key(source: PageSource, config: Config, engine: str, digest: bytes | None = None) -> str:
-    """Hex key of a page reading: image content, frame, reading settings (``page.SETTINGS``),
+    """Hex key of a page reading: image content, frame, reading settings (``PAGE_SETTINGS``),
     the per-page flow's code and the engine fingerprint.
 
     ``engine`` identifies the OCR engine and its language data (``ocr.engine_fingerprint``);
@@ -140,8 +142,8 @@ def page_key(source: PageSource, config: Config, engine: str, digest: bytes | No
     if digest is None:
         digest = _file_digest(str(source.path), tuple(_identity(os.stat(source.path))))
     h = hashlib.sha256(digest)
-    settings = (CACHE_FORMAT, code_fingerprint(page.__name__), source.frame, engine,
-                _settings(config, page.SETTINGS))
+    settings = (CACHE_FORMAT, code_fingerprint(PAGE_FLOW), source.frame, engine,
+                _settings(config, PAGE_SETTINGS))
     h.update(repr(settings).encode())
     return h.hexdigest()
 
@@ -220,14 +222,11 @@ class _WrittenReport:
 def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:
     """Hex key of a document's analysis: the transcript's bytes and path (the analysis names the
     document and its file by it: two documents with one text are two analyses), its pages'
-    ``page_key``s in order, the analysis settings (``document.SETTINGS``) and the per-document
+    ``page_key``s in order, the analysis settings (``ANALYSIS_SETTINGS``) and the per-document
     flow's code."""
-    # Not imported with this module: its imports load in the background while pages are read.
-    from pipeline import document
-
     h = hashlib.sha256(Path(transcript).read_bytes())
-    settings = (CACHE_FORMAT, str(transcript), code_fingerprint(document.__name__), tuple(page_keys),
-                _settings(config, document.SETTINGS))
+    settings = (CACHE_FORMAT, str(transcript), code_fingerprint(ANALYSIS_FLOW), tuple(page_keys),
+                _settings(config, ANALYSIS_SETTINGS))
     h.update(repr(settings).encode())
     return h.hexdigest()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import cache, document, page
-from pipeline.config import Config
+from pipeline.config import ANALYSIS_SETTINGS, PAGE_SETTINGS, Config
 from pipeline.model import (
     AlignedLine,
     DocumentReport,
@@ -298,15 +298,15 @@ class _Untouchable:
 
 @pytest.mark.slow
 def test_each_flow_reads_only_the_settings_its_cache_key_covers():
-    """``page.SETTINGS`` and ``document.SETTINGS`` are the whole of what shapes a cached value:
+    """``PAGE_SETTINGS`` and ``ANALYSIS_SETTINGS`` are the whole of what shapes a cached value:
     the flows run with every other section of the config made untouchable."""
     def only(sections):
         return replace(Config(), **{f.name: _Untouchable() for f in fields(Config) if f.name not in sections})
 
     source = PageSource(SEED_SCANS / "page-2.png")
-    result = page.read_page(source, 2, only(page.SETTINGS))
+    result = page.read_page(source, 2, only(PAGE_SETTINGS))
     assert result.ocr.failed is None and len(result.ocr.words) > 50
-    report = document.analyse(read_transcript(SEED_TRANSCRIPT), [result], only(document.SETTINGS))
+    report = document.analyse(read_transcript(SEED_TRANSCRIPT), [result], only(ANALYSIS_SETTINGS))
     assert report.metrics is not None and report.flags
 
 
@@ -329,8 +329,6 @@ def _collection(root: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def fake_reading(monkeypatch):
     """Pages "read" in this process without Tesseract; the pages read are counted."""
-    from pipeline import batch
-
     read: list[str] = []
 
     def read_page_task(source, index, config):
@@ -339,7 +337,7 @@ def fake_reading(monkeypatch):
                       for i, w in enumerate(["Текст", "письма", "о", "поставке", "зерна", "в", "город."]))
         return PageResult(OcrPage(index, str(source.path), 120, 60, 0.0, words, lang=config.ocr.lang))
 
-    monkeypatch.setattr(batch, "read_page_task", read_page_task)
+    monkeypatch.setattr(page, "read_page_task", read_page_task)
     return read
 
 
