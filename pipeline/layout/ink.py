@@ -77,11 +77,13 @@ def lab_colour(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lightness (0–255), chroma (0–~130) and hue (degrees 0–360) of ``rgb`` (uint8, H×W×3)
     white-balanced to ``paper``; float32 arrays of shape (H, W)."""
-    lab = cv2.cvtColor(white_balance(rgb, paper), cv2.COLOR_RGB2LAB).astype(np.float32)
-    a, b = lab[..., 1] - 128.0, lab[..., 2] - 128.0
+    # Each channel made float on its own: converting the interleaved image first took half again
+    # as long, and left the lightness a strided view.
+    lightness, a, b = (channel.astype(np.float32)
+                       for channel in cv2.split(cv2.cvtColor(white_balance(rgb, paper), cv2.COLOR_RGB2LAB)))
     # OpenCV's polar conversion: the hue within 0.01° of arctan2's, in a sixth of the time.
-    chroma, hue = cv2.cartToPolar(a, b, angleInDegrees=True)
-    return lab[..., 0], chroma, hue
+    chroma, hue = cv2.cartToPolar(a - 128.0, b - 128.0, angleInDegrees=True)
+    return lightness, chroma, hue
 
 
 def colour_ink_image(rgb: np.ndarray, chroma_min: float, hues: tuple[tuple[float, float], ...]) -> np.ndarray:
