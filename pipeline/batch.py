@@ -1,6 +1,7 @@
 """Reading the pages of many documents at once, and reporting each document as soon as its
 pages are in: the page tasks of every document share the workers, each page's reading is served
-from the cache when it can be, and one document's failure is recorded while the others go on.
+from the cache when it can be (and a document's whole report folder, when a run with the same
+inputs wrote it and it is untouched), and one document's failure is recorded while the others go on.
 """
 
 from __future__ import annotations
