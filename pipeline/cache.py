@@ -327,10 +327,12 @@ class Cache:
         self._reports_changed = True
 
     def keep_reports(self) -> None:
-        """Write the reports noted since the last call (``note_report``), atomically. A failure to
-        write never fails the run: the next one writes those reports again."""
+        """Write the reports noted since the last call (``note_report``), atomically; those of
+        folders gone are dropped. A failure to write never fails the run: the next one writes
+        those reports again."""
         if self._reports_changed and self._reports is not None:
-            self._write(self.folder / _REPORTS, json.dumps({"version": CACHE_FORMAT, "files": self._reports}).encode())
+            kept = {name: record for name, record in self._reports.items() if Path(name).is_dir()}
+            self._write(self.folder / _REPORTS, json.dumps({"version": CACHE_FORMAT, "files": kept}).encode())
             self._reports_changed = False
 
     def _read_index(self, name: str) -> dict:

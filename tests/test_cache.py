@@ -431,3 +431,16 @@ def test_a_damaged_or_planted_record_of_a_report_only_costs_writing_it(tmp_path,
         assert _run(scans, transcripts, out) == first
         assert _written(out / "a") != before  # written again (new files), nothing read again
         assert sorted(fake_reading) == ["a", "b"]
+
+
+def test_the_record_of_a_report_folder_removed_is_dropped(tmp_path, fake_reading):
+    import shutil
+
+    scans, transcripts = _collection(tmp_path)
+    shared = str(tmp_path / "cache")
+    _run(scans, transcripts, tmp_path / "one", cache_dir=shared)
+    shutil.rmtree(tmp_path / "one")
+    _run(scans, transcripts, tmp_path / "two", cache_dir=shared)
+    kept = json.loads((tmp_path / "cache" / "reports.json").read_text())["files"]
+    assert sorted(Path(name).parent.name for name in kept) == ["two", "two"]
+    assert sorted(fake_reading) == ["a", "b"]  # the pages were read once, for both folders
