@@ -1,6 +1,7 @@
 """Reading the pages of many documents at once, and reporting each document as soon as its
 pages are in: the page tasks of every document share the workers, each page's reading is served
-from the cache when it can be, and one document's failure is recorded while the others go on.
+from the cache when it can be (and a document's whole report folder, when a run with the same
+inputs wrote it and it is untouched), and one document's failure is recorded while the others go on.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from pipeline.errors import InputFileError, ScanproofError, ScanproofWarning
 from pipeline.executor import TaskOutcome, run_tasks, runs_here
 from pipeline.lang.script import CYRILLIC, LATIN, letters_by_script, ocr_scripts
 from pipeline.model import DocumentReport, PageResult, PageSource, Transcript
-from pipeline.page import read_page_task
 from pipeline.report import ReportFiles, compile_templates, require_outside, require_report_folder, write_report
 from pipeline.runtime import prepare_page_reading
 from pipeline.tempfiles import leave_stop_signals_to_the_main_thread
@@ -75,6 +75,10 @@ class _PendingDocument:
     engine: str
     #: Each page's cache key (``cache.page_key``), in page order; empty without a cache.
     keys: list[str] = field(default_factory=list)
+    #: The keys of its analysis and of its report folder (``cache.analysis_key``,
+    #: ``cache.report_key``); None without a cache.
+    analysis: str | None = None
+    report: str | None = None
     pages: dict[int, PageResult] = field(default_factory=dict)
 
 
@@ -97,15 +101,14 @@ def _analyse_cached(
     checks, run beside the reading."""
     from pipeline.document import analyse
 
-    if store is None or doc.doc.transcript is None or any(p.ocr.failed for p in pages):
+    if store is None or doc.analysis is None or any(p.ocr.failed for p in pages):
         return analyse(transcript_, pages, config, checked())
-    key = cache.analysis_key(Path(doc.doc.transcript), doc.keys, config)
-    hit = store.load(key, DocumentReport)
+    hit = store.load(doc.analysis, DocumentReport)
     if hit is not None:
         return replace(hit, pages=tuple(pages))
     report = analyse(transcript_, pages, config, checked())
     # The pages are in their own cache entries already.
-    store.store(key, replace(report, pages=()))
+    store.store(doc.analysis, replace(report, pages=()))
     return report
 
 
@@ -164,6 +167,21 @@ def run_documents(
     store = Cache(Path(config.run.cache_dir)) if config.run.cache and config.run.cache_dir else None
     total = sum(len(p.sources) for p in pending.values())
     done = 0
+    if store is not None:
+        _cache_keys(pending, folder_of, store)
+
+    # A report that a run with the same inputs wrote is there as it wrote it: nothing to read,
+    # analyse or write.
+    for doc_id, p in list(pending.items()):
+        files = None if store is None or p.report is None else store.report_in_place(folder_of(doc_id), p.report)
+        if files is None:
+            continue
+        del pending[doc_id]
+        outcomes[doc_id] = DocumentOutcome(doc_id, files=files)
+        for index in range(1, len(p.sources) + 1):
+            done += 1
+            if progress:
+                progress(PageEvent(doc_id, index, done, total, cached=True))
 
     def take(outcome: TaskOutcome[tuple[str, int]], cached: bool) -> None:
         """One page read: counted, and its document reported once all of its pages are in."""
@@ -193,6 +211,8 @@ def run_documents(
                 report = _analyse_cached(transcripts[doc_id], p, pages, p.config, store, checks[doc_id])
                 files = write_report(report, folder_of(doc_id), exports=config.report.exports, config=config.report)
                 outcomes[doc_id] = DocumentOutcome(doc_id, files=files)
+                if store is not None and p.report is not None and not any(r.ocr.failed for r in pages):
+                    store.note_report(files, p.report)
             except ScanproofError as err:
                 fail(doc_id, err)
 
@@ -216,11 +236,24 @@ def run_documents(
     finally:
         if checking is not None:
             checking.shutdown(wait=False, cancel_futures=True)
+        if store is not None:
+            store.keep_reports()
     if store is not None and store.ignored:
         warnings.warn(ScanproofWarning(
             f"{len(store.ignored)} cache entries in {store.folder} could not be used (damaged, or not "
             "written by this version of scanproof) and were computed afresh"), stacklevel=2)
     return [outcomes[d.document_id] for d in docs]
+
+
+def _cache_keys(pending: dict[str, _PendingDocument], folder_of: Callable[[str], Path], store: Cache) -> None:
+    """Each document's page, analysis and report keys (``cache``), from its scans' remembered
+    digests (``Cache.file_digest``)."""
+    for doc_id, p in pending.items():
+        p.keys = [cache.page_key(source, p.config, p.engine, store.file_digest(source.path)) for source in p.sources]
+        if p.doc.transcript is not None:
+            p.analysis = cache.analysis_key(Path(p.doc.transcript), p.keys, p.config)
+            p.report = cache.report_key(p.analysis, p.sources, folder_of(doc_id), p.config)
+    store.keep_digests()
 
 
 def _read_pages(
@@ -240,8 +273,7 @@ def _read_pages(
             if store is None:
                 tasks.append(((doc_id, i), (source, i, p.config)))
                 continue
-            key = cache.page_key(source, p.config, p.engine, store.file_digest(source.path))
-            p.keys.append(key)
+            key = p.keys[i - 1]
             hit = store.load(key, PageResult)
             if hit is None:
                 keys[(doc_id, i)] = key
@@ -250,13 +282,15 @@ def _read_pages(
                 # The same image may sit at another place in another document.
                 ocr_page = replace(hit.ocr, index=i, image=str(source.path))
                 hits.append(TaskOutcome((doc_id, i), replace(hit, ocr=ocr_page)))
-    if store is not None:
-        store.keep_digests()
     # Yielded once the loop is done: the caller retires finished documents from ``pending``.
     for outcome in hits:
         yield outcome, True
     if not tasks:
         return
+    # Imported only when a page is to be read (with its stages: OpenCV, the layout's modules …),
+    # here, before any worker is forked: a run served from the cache needs none of it.
+    from pipeline.page import read_page_task
+
     for outcome in run_tasks(read_page_task, tasks, config.run):
         if store is not None and outcome.error is None and outcome.result.ocr.failed is None:
             store.store(keys[outcome.key], outcome.result)

@@ -5,8 +5,10 @@ engine with its language data, and scanproof's own code; the key is a hash of al
 changing any of them misses the cache. A document's analysis (alignment, divergences, checks,
 markup matching) depends on its transcript's bytes, its pages' reading keys, the analysis
 settings and the code: re-running after editing one transcript re-analyses that document only.
-Entries are data, never code, checksummed and written atomically: a killed run leaves whole
-entries or none, and a damaged or planted entry is ignored.
+A report folder written from the same analysis, pages, report settings and code, and not
+touched since, is left as it is (``Cache.report_in_place``). Entries are data, never code,
+checksummed and written atomically: a killed run leaves whole entries or none, and a damaged or
+planted entry is ignored.
 """
 
 from __future__ import annotations
@@ -18,21 +20,27 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from cattrs.preconf.json import make_converter
 
-from pipeline import page
-from pipeline.config import Config
+from pipeline.config import ANALYSIS_SETTINGS, PAGE_SETTINGS, Config
 from pipeline.model import PageSource
+from pipeline.report import FlagCounts, ReportFiles
+from pipeline.report.files import REPORT_ENTRIES
 
 #: Bump when a cached type changes shape, so that old entries are ignored rather than misread.
 CACHE_FORMAT = 5
 
 _PACKAGE = Path(__file__).resolve().parent
+#: The modules whose code (with their imports) shapes a page's reading, a document's analysis and
+#: its report folder: named, not imported, since a fully cached run needs none of them.
+PAGE_FLOW = "pipeline.page"
+ANALYSIS_FLOW = "pipeline.document"
+REPORT_MODULE = "pipeline.report"
 
 T = TypeVar("T")
 
@@ -123,7 +131,7 @@ def _settings(config: Config, sections: Sequence[str]) -> tuple[dict, ...]:
 
 
 def page_key(source: PageSource, config: Config, engine: str, digest: bytes | None = None) -> str:
-    """Hex key of a page reading: image content, frame, reading settings (``page.SETTINGS``),
+    """Hex key of a page reading: image content, frame, reading settings (``PAGE_SETTINGS``),
     the per-page flow's code and the engine fingerprint.
 
     ``engine`` identifies the OCR engine and its language data (``ocr.engine_fingerprint``);
@@ -134,8 +142,8 @@ def page_key(source: PageSource, config: Config, engine: str, digest: bytes | No
     if digest is None:
         digest = _file_digest(str(source.path), tuple(_identity(os.stat(source.path))))
     h = hashlib.sha256(digest)
-    settings = (CACHE_FORMAT, code_fingerprint(page.__name__), source.frame, engine,
-                _settings(config, page.SETTINGS))
+    settings = (CACHE_FORMAT, code_fingerprint(PAGE_FLOW), source.frame, engine,
+                _settings(config, PAGE_SETTINGS))
     h.update(repr(settings).encode())
     return h.hexdigest()
 
@@ -157,15 +165,79 @@ def _identity(stat: os.stat_result) -> list[int]:
     return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
-def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:
-    """Hex key of a document's analysis: the transcript's bytes, its pages' ``page_key``s in
-    order, the analysis settings (``document.SETTINGS``) and the per-document flow's code."""
-    # Not imported with this module: its imports load in the background while pages are read.
-    from pipeline import document
+def _is_identity(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 5 and all(type(v) is int for v in value)
 
+
+def _report_entries(folder: Path) -> dict[str, list[int]]:
+    """The ``_identity`` of every file and folder of the report entries (``REPORT_ENTRIES``) in
+    ``folder``, by path relative to it: a file written, added or removed there changes it (a
+    folder's own times change when an entry is added or removed)."""
+    entries = {}
+    for name in REPORT_ENTRIES:
+        top = Path(folder) / name
+        try:
+            entries[name] = _identity(os.lstat(top))
+        except OSError:
+            continue
+        if top.is_dir() and not top.is_symlink():
+            for root, dirs, files in os.walk(top):
+                for entry in (*dirs, *files):
+                    path = Path(root) / entry
+                    entries[path.relative_to(folder).as_posix()] = _identity(os.lstat(path))
+    return entries
+
+
+@dataclass(frozen=True)
+class _WrittenReport:
+    """What ``ReportFiles`` holds, its paths relative to the report's folder (as ``reports.json``
+    keeps it: a record moved with its folder, or planted, names nothing outside the folder)."""
+
+    images: tuple[str, ...]
+    exports: tuple[str, ...]
+    pages: int
+    cer: float | None
+    wer: float | None
+    flags: FlagCounts
+
+    @classmethod
+    def of(cls, files: ReportFiles) -> _WrittenReport:
+        def inside(paths: Sequence[Path]) -> tuple[str, ...]:
+            return tuple(path.relative_to(files.folder).as_posix() for path in paths)
+
+        return cls(inside(files.images), inside(files.exports), files.pages, files.cer, files.wer, files.flags)
+
+    def in_folder(self, folder: Path) -> ReportFiles:
+        def within(names: Sequence[str]) -> tuple[Path, ...]:
+            paths = tuple(folder / name for name in names)
+            if any(not path.resolve().is_relative_to(folder.resolve()) for path in paths):
+                raise ValueError("a report file outside its folder")
+            return paths
+
+        return ReportFiles(folder=folder, json=folder / "report.json", html=folder / "report.html",
+                           images=within(self.images), exports=within(self.exports), pages=self.pages,
+                           cer=self.cer, wer=self.wer, flags=self.flags)
+
+
+def analysis_key(transcript: Path, page_keys: Sequence[str], config: Config) -> str:
+    """Hex key of a document's analysis: the transcript's bytes and path (the analysis names the
+    document and its file by it: two documents with one text are two analyses), its pages'
+    ``page_key``s in order, the analysis settings (``ANALYSIS_SETTINGS``) and the per-document
+    flow's code."""
     h = hashlib.sha256(Path(transcript).read_bytes())
-    settings = (CACHE_FORMAT, code_fingerprint(document.__name__), tuple(page_keys),
-                _settings(config, document.SETTINGS))
+    settings = (CACHE_FORMAT, str(transcript), code_fingerprint(ANALYSIS_FLOW), tuple(page_keys),
+                _settings(config, ANALYSIS_SETTINGS))
+    h.update(repr(settings).encode())
+    return h.hexdigest()
+
+
+def report_key(analysis: str, sources: Sequence[PageSource], folder: Path, config: Config) -> str:
+    """Hex key of a document's report folder: its ``analysis_key``, the place of each page's image
+    (the report names it), the folder, the report settings and the report writer's code (its
+    templates and scripts among its data files)."""
+    h = hashlib.sha256(analysis.encode())
+    settings = (CACHE_FORMAT, code_fingerprint(REPORT_MODULE), [(str(s.path), s.frame) for s in sources],
+                str(Path(folder).resolve()), _settings(config, ("report",)))
     h.update(repr(settings).encode())
     return h.hexdigest()
 
@@ -186,6 +258,8 @@ class Cache:
         self.ignored: list[Path] = []
         self._digests: dict[str, list] | None = None
         self._digests_changed = False
+        self._reports: dict[str, dict] | None = None
+        self._reports_changed = False
 
     def file_digest(self, path: Path) -> bytes:
         """SHA-256 of the file at ``path``, remembered in the cache folder (``digests.json``) by the
@@ -220,13 +294,54 @@ class Cache:
         self._digests_changed = False
 
     def _read_digests(self) -> dict[str, list]:
+        # A damaged or planted file costs a hash, never the run.
+        return {name: known for name, known in self._read_index(_DIGESTS).items()
+                if isinstance(known, list) and len(known) == 6 and _is_identity(known[:-1])
+                and isinstance(known[-1], str) and _KEY.fullmatch(known[-1])}
+
+    def report_in_place(self, folder: Path, key: str) -> ReportFiles | None:
+        """The files of the report in ``folder`` when this cache's runs wrote it from inputs of
+        ``key`` (``report_key``) and none of its files and folders has been written, added or
+        removed since (``note_report``, by ``_identity``): the report a run would write is there
+        already, and re-building it was half of a cached re-run. None otherwise."""
+        if self._reports is None:
+            self._reports = self._read_index(_REPORTS)
+        folder = Path(folder)
+        known = self._reports.get(str(folder.resolve()))
         try:
-            data = json.loads((self.folder / _DIGESTS).read_bytes())
+            if known is None or known["key"] != key or known["entries"] != _report_entries(folder):
+                return None
+            return _converter.structure(known["files"], _WrittenReport).in_folder(folder)
+        except Exception:  # noqa: BLE001 — data from disk: whatever fails, the report is written again
+            return None
+
+    def note_report(self, files: ReportFiles, key: str) -> None:
+        """Remember that the report ``files`` was written from inputs of ``key`` (``report_key``),
+        with the identity of each of its files and folders as they are now; kept by
+        ``keep_reports``."""
+        if self._reports is None:
+            self._reports = self._read_index(_REPORTS)
+        record = {"key": key, "entries": _report_entries(files.folder),
+                  "files": _converter.unstructure(_WrittenReport.of(files))}
+        self._reports[str(files.folder.resolve())] = record
+        self._reports_changed = True
+
+    def keep_reports(self) -> None:
+        """Write the reports noted since the last call (``note_report``), atomically; those of
+        folders gone are dropped. A failure to write never fails the run: the next one writes
+        those reports again."""
+        if self._reports_changed and self._reports is not None:
+            kept = {name: record for name, record in self._reports.items() if Path(name).is_dir()}
+            self._write(self.folder / _REPORTS, json.dumps({"version": CACHE_FORMAT, "files": kept}).encode())
+            self._reports_changed = False
+
+    def _read_index(self, name: str) -> dict:
+        """The records of the index file ``name`` in the cache folder (``digests.json``,
+        ``reports.json``): {} when it is absent, damaged or of another version."""
+        try:
+            data = json.loads((self.folder / name).read_bytes())
             files = data["files"] if data.get("version") == CACHE_FORMAT else {}
-            # A damaged or planted file costs a hash, never the run.
-            return {name: known for name, known in files.items()
-                    if isinstance(known, list) and len(known) == 6 and all(type(v) is int for v in known[:-1])
-                    and isinstance(known[-1], str) and _KEY.fullmatch(known[-1])}
+            return files if isinstance(files, dict) else {}
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
             return {}
 
@@ -270,6 +385,8 @@ class Cache:
 _KEY = re.compile("[0-9a-f]{64}")
 #: The file of ``Cache.file_digest``'s digests, beside the entries' folders (named by two hex digits).
 _DIGESTS = "digests.json"
+#: The file of the report folders written (``Cache.note_report``), beside it.
+_REPORTS = "reports.json"
 _MAGIC = "scanproof-cache"
 _converter = make_converter()
 # Bytes (a page's preview image) as Base64, not cattrs' default Base85: Python decodes Base85 in

@@ -33,6 +33,14 @@ AUTO = "auto"
 #: Named sets of characters counted as one by ``scanproof cer`` (``AlignConfig.equivalences``;
 #: what each holds: ``pipeline.align.equivalences``), the default first.
 EQUIVALENCE_SETS = ("none", "dinglehopper")
+#: The sections of ``Config`` that shape a page's reading (``pipeline.page``), and so its cache
+#: key (``cache.page_key``); ``report`` for the preview made with it. Named here, not in the flow's
+#: module, so that keying a cached page imports none of the stages that read it.
+PAGE_SETTINGS = ("ingest", "layout", "preprocess", "ocr", "report")
+#: The sections that shape a document's analysis (``pipeline.document``), and so its cache key
+#: (``cache.analysis_key``); ``ocr`` for its ``lang``, the document's languages, whose
+#: dictionaries the divergences consult.
+ANALYSIS_SETTINGS = ("transcript", "align", "divergence", "checks", "markup", "ocr")
 
 
 def _require_positive(section: object, *names: str) -> None:

@@ -2,7 +2,7 @@
 matching; no I/O.
 
 The analysis depends only on the transcription, the page readings and the settings in
-``SETTINGS``; it is cached on those (``pipeline.cache``).
+``config.ANALYSIS_SETTINGS``; it is cached on those (``pipeline.cache``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,6 @@ from pipeline.divergence import find_divergences
 from pipeline.lang.lexicon import Lexicon
 from pipeline.markup import match_markup
 from pipeline.model import AlignedLine, DocumentReport, Flag, Metrics, PageMetrics, PageResult, Severity, Transcript
-
-#: The sections of ``Config`` that shape a document's analysis (and so its cache key); ``ocr`` for
-#: its ``lang``, the document's languages, whose dictionaries the divergences consult.
-SETTINGS = ("transcript", "align", "divergence", "checks", "markup", "ocr")
 
 
 def analyse(transcript_: Transcript, pages: Sequence[PageResult], config: Config,

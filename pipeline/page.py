@@ -1,7 +1,7 @@
 """The flow of one page, as a worker runs it: ingest → layout → preprocess → OCR, and the preview.
 
-Everything here depends only on the page's image and the settings in ``SETTINGS``; a page's
-reading is cached on those (``pipeline.cache``).
+Everything here depends only on the page's image and the settings in
+``config.PAGE_SETTINGS``; a page's reading is cached on those (``pipeline.cache``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from pipeline.model import OcrPage, PageImage, PageResult, PageSource, Region
 from pipeline.preview import encode_pixels
 from pipeline.runtime import prepare_page_reading
 from pipeline.tempfiles import leave_stop_signals_to_the_main_thread, temporary_directory
-
-#: The sections of ``Config`` that shape a page's reading (and so its cache key).
-SETTINGS = ("ingest", "layout", "preprocess", "ocr", "report")
 
 
 def read_page(source: PageSource, index: int, config: Config) -> PageResult:

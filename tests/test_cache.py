@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import cache, document, page
-from pipeline.config import Config
+from pipeline.config import ANALYSIS_SETTINGS, PAGE_SETTINGS, Config
 from pipeline.model import (
     AlignedLine,
     DocumentReport,
@@ -298,13 +298,149 @@ class _Untouchable:
 
 @pytest.mark.slow
 def test_each_flow_reads_only_the_settings_its_cache_key_covers():
-    """``page.SETTINGS`` and ``document.SETTINGS`` are the whole of what shapes a cached value:
+    """``PAGE_SETTINGS`` and ``ANALYSIS_SETTINGS`` are the whole of what shapes a cached value:
     the flows run with every other section of the config made untouchable."""
     def only(sections):
         return replace(Config(), **{f.name: _Untouchable() for f in fields(Config) if f.name not in sections})
 
     source = PageSource(SEED_SCANS / "page-2.png")
-    result = page.read_page(source, 2, only(page.SETTINGS))
+    result = page.read_page(source, 2, only(PAGE_SETTINGS))
     assert result.ocr.failed is None and len(result.ocr.words) > 50
-    report = document.analyse(read_transcript(SEED_TRANSCRIPT), [result], only(document.SETTINGS))
+    report = document.analyse(read_transcript(SEED_TRANSCRIPT), [result], only(ANALYSIS_SETTINGS))
     assert report.metrics is not None and report.flags
+
+
+# --- a report folder that a run with the same inputs wrote -------------------------------------
+
+
+def _collection(root: Path) -> tuple[Path, Path]:
+    """Two documents of one page each, with one and the same transcription text."""
+    from PIL import Image
+
+    scans, transcripts = root / "scans", root / "transcripts"
+    transcripts.mkdir(parents=True)
+    for doc in ("a", "b"):
+        (scans / doc).mkdir(parents=True)
+        Image.new("RGB", (120, 60), "white").save(scans / doc / "page-1.png")
+        (transcripts / f"{doc}.md").write_text("Текст письма о поставке зерна в город.\n", encoding="utf-8")
+    return scans, transcripts
+
+
+@pytest.fixture
+def fake_reading(monkeypatch):
+    """Pages "read" in this process without Tesseract; the pages read are counted."""
+    read: list[str] = []
+
+    def read_page_task(source, index, config):
+        read.append(source.path.parent.name)
+        words = tuple(OcrWord(w, (10 * i, 5, 10 * i + 8, 15), 90.0, 1, 1, 1, i + 1)
+                      for i, w in enumerate(["Текст", "письма", "о", "поставке", "зерна", "в", "город."]))
+        return PageResult(OcrPage(index, str(source.path), 120, 60, 0.0, words, lang=config.ocr.lang))
+
+    monkeypatch.setattr(page, "read_page_task", read_page_task)
+    return read
+
+
+def _run(scans: Path, transcripts: Path, out: Path, config: Config | None = None, **run) -> dict[str, object]:
+    from pipeline import api
+    from pipeline.config import RunConfig
+
+    config = replace(config or Config(), run=RunConfig(jobs=1, **run))
+    return {o.document_id: o.files for o in api.run(scans, transcripts, out, config).outcomes}
+
+
+def _written(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_cached_re_run_keeps_the_report_it_wrote_which_is_the_uncached_one(tmp_path, fake_reading):
+    scans, transcripts = _collection(tmp_path)
+    first = _run(scans, transcripts, tmp_path / "out")
+    assert sorted(fake_reading) == ["a", "b"]
+    written = {doc: _written(tmp_path / "out" / doc) for doc in ("a", "b")}
+    again = _run(scans, transcripts, tmp_path / "out")
+    assert sorted(fake_reading) == ["a", "b"]  # nothing read again
+    assert again == first
+    # Not written again (the same files, inodes and all), and what an uncached run writes.
+    assert {doc: _written(tmp_path / "out" / doc) for doc in ("a", "b")} == written
+    uncached = _run(scans, transcripts, tmp_path / "plain", cache=False)
+    for doc in ("a", "b"):
+        assert ({name: data for name, (data, _) in _written(tmp_path / "plain" / doc).items()}
+                == {name: data for name, (data, _) in written[doc].items()})
+        assert replace(uncached[doc], folder=first[doc].folder, json=first[doc].json, html=first[doc].html,
+                       images=first[doc].images) == first[doc]
+    # Two documents of one text are two analyses, each named after its own file.
+    assert [json.loads((tmp_path / "out" / doc / "report.json").read_text())["document"]
+            for doc in ("a", "b")] == ["a", "b"]
+
+
+@pytest.mark.parametrize("change", ["transcript", "scan", "analysis setting", "report setting", "report file",
+                                    "report file added", "uncached run"])
+def test_a_report_is_written_again_when_anything_it_shows_or_holds_changed(tmp_path, fake_reading, change):
+    scans, transcripts = _collection(tmp_path)
+    out = tmp_path / "out"
+    _run(scans, transcripts, out)
+    before = _written(out / "a")
+    config = Config()
+    if change == "transcript":
+        (transcripts / "a.md").write_text("Текст письма о поставке муки в город.\n", encoding="utf-8")
+    elif change == "scan":
+        from PIL import Image
+
+        Image.new("RGB", (120, 60), "ivory").save(scans / "a" / "page-1.png")
+    elif change == "analysis setting":
+        config = replace(config, align=replace(config.align, equivalences="dinglehopper"))
+    elif change == "report setting":
+        config = replace(config, report=replace(config.report, exports=("alto",)))
+    elif change == "report file":
+        (out / "a" / "report.html").write_text("edited", encoding="utf-8")
+    elif change == "report file added":
+        (out / "a" / "pages" / "stray.webp").write_bytes(b"x")
+    elif change == "uncached run":
+        _run(scans, transcripts, out, cache=False)
+        before = _written(out / "a")
+    _run(scans, transcripts, out, config)
+    after = _written(out / "a")
+    # A changed scan, a report setting (the previews are made with the page) or a run without
+    # the cache reads the page again; the others re-use it.
+    assert fake_reading.count("a") == 1 + (change in ("scan", "report setting", "uncached run"))
+    assert after != before
+    # Whole again: what a run from nothing writes.
+    fresh = tmp_path / "fresh"
+    _run(scans, transcripts, fresh, config, cache=False)
+    assert {name: data for name, (data, _) in after.items()} == {
+        name: data for name, (data, _) in _written(fresh / "a").items()}
+
+
+def test_a_damaged_or_planted_record_of_a_report_only_costs_writing_it(tmp_path, fake_reading):
+    scans, transcripts = _collection(tmp_path)
+    out = tmp_path / "out"
+    first = _run(scans, transcripts, out)
+    record = out / ".cache" / "reports.json"
+
+    def planted(kept: dict) -> dict:
+        for entry in kept["files"].values():
+            entry["files"]["images"] = ["../../elsewhere.webp"]
+        return kept
+
+    for damage in (lambda _: '{"files": {"a": 1}', lambda kept: json.dumps(planted(kept)),
+                   lambda kept: json.dumps({**kept, "files": []})):
+        record.write_text(damage(json.loads(record.read_text())))
+        before = _written(out / "a")
+        assert _run(scans, transcripts, out) == first
+        assert _written(out / "a") != before  # written again (new files), nothing read again
+        assert sorted(fake_reading) == ["a", "b"]
+
+
+def test_the_record_of_a_report_folder_removed_is_dropped(tmp_path, fake_reading):
+    import shutil
+
+    scans, transcripts = _collection(tmp_path)
+    shared = str(tmp_path / "cache")
+    _run(scans, transcripts, tmp_path / "one", cache_dir=shared)
+    shutil.rmtree(tmp_path / "one")
+    _run(scans, transcripts, tmp_path / "two", cache_dir=shared)
+    kept = json.loads((tmp_path / "cache" / "reports.json").read_text())["files"]
+    assert sorted(Path(name).parent.name for name in kept) == ["two", "two"]
+    assert sorted(fake_reading) == ["a", "b"]  # the pages were read once, for both folders

@@ -89,12 +89,17 @@ def test_a_run_killed_at_any_moment_leaves_no_truncated_report(tmp_path):
 @pytest.mark.slow
 def test_damaged_and_planted_cache_entries_are_recomputed_with_one_warning(tmp_path):
     """Every entry of a warm cache damaged, one of them replaced by a pickle that would create a
-    file if it ran: the run reads the pages afresh, warns once, and gives the same report."""
-    out = tmp_path / "out"
-    args = ["verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS), "--out", str(out)]
-    assert scanproof(*args).returncode == 0
-    first = json.loads((out / "report.json").read_bytes())
-    entries = sorted((out / ".cache").glob("*/*.json"))  # the entries' folders, not the scans' digests
+    file if it ran: the run reads the pages afresh, warns once, and gives the same report. (Into
+    another folder: the report folder the first run wrote, untouched, would be left as it is.)"""
+    out, cache_dir = tmp_path / "out", tmp_path / "cache"
+
+    def args(folder: Path) -> list[str]:
+        return ["verify", "--transcript", str(SEED_TRANSCRIPT), str(SEED_SCANS), "--out", str(folder),
+                "--cache", str(cache_dir)]
+
+    assert scanproof(*args(tmp_path / "first")).returncode == 0
+    first = json.loads((tmp_path / "first" / "report.json").read_bytes())
+    entries = sorted(cache_dir.glob("*/*.json"))  # the entries' folders, not the scans' digests
     assert len(entries) == 3  # two pages and the analysis
     marker = tmp_path / "planted-code-ran"
     planted = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."  # pickle protocol 0
@@ -102,13 +107,13 @@ def test_damaged_and_planted_cache_entries_are_recomputed_with_one_warning(tmp_p
     for entry in entries[1:]:
         entry.write_bytes(entry.read_bytes()[:-40])
 
-    done = scanproof(*args)
+    done = scanproof(*args(out))
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("scanproof: warning: 3 cache entries") and done.stderr.count("\n") == 1
     assert not marker.exists()
     assert json.loads((out / "report.json").read_bytes())["flags"] == first["flags"]
     # Recomputed entries replaced the damaged ones: the next run is served whole from the cache.
-    third = scanproof(*args)
+    third = scanproof(*args(tmp_path / "third"))
     assert third.returncode == 0 and third.stderr == ""
 
 

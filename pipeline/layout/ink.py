@@ -8,6 +8,7 @@ black type on yellowed paper back into neutral grey, so that only inks that real
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -27,6 +28,14 @@ class InkMasks:
     #: The sheet's box (x0, y0, x1, y1 px): the whole image, or less where some of it is off the
     #: sheet (``detect.off_sheet_cleared``). Ink along its sides is the paper's edge, not writing.
     frame: BBox
+
+    @cached_property
+    def dark_components(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """OpenCV's 8-connected components of ``dark``: (count, labels, stats), background label 0.
+        Labelled once: the typed letters' height, the untyped seeds and the print test all read
+        them (each labelling costs about 20 ms on an A4 page at 150 dpi)."""
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(self.dark.astype(np.uint8), connectivity=8)
+        return n, labels, stats
 
 
 def mm_to_px(mm: float, dpi: float) -> int:
@@ -68,11 +77,13 @@ def lab_colour(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lightness (0–255), chroma (0–~130) and hue (degrees 0–360) of ``rgb`` (uint8, H×W×3)
     white-balanced to ``paper``; float32 arrays of shape (H, W)."""
-    lab = cv2.cvtColor(white_balance(rgb, paper), cv2.COLOR_RGB2LAB).astype(np.float32)
-    a, b = lab[..., 1] - 128.0, lab[..., 2] - 128.0
+    # Each channel made float on its own: converting the interleaved image first took half again
+    # as long, and left the lightness a strided view.
+    lightness, a, b = (channel.astype(np.float32)
+                       for channel in cv2.split(cv2.cvtColor(white_balance(rgb, paper), cv2.COLOR_RGB2LAB)))
     # OpenCV's polar conversion: the hue within 0.01° of arctan2's, in a sixth of the time.
-    chroma, hue = cv2.cartToPolar(a, b, angleInDegrees=True)
-    return lab[..., 0], chroma, hue
+    chroma, hue = cv2.cartToPolar(a - 128.0, b - 128.0, angleInDegrees=True)
+    return lightness, chroma, hue
 
 
 def colour_ink_image(rgb: np.ndarray, chroma_min: float, hues: tuple[tuple[float, float], ...]) -> np.ndarray:

@@ -278,22 +278,28 @@ def slant_deg(mask: np.ndarray, angles: tuple[float, ...] = tuple(range(-40, 41,
     return best
 
 
-def typed_glyph_height(dark: np.ndarray, px_per_mm: float) -> float:
+def typed_glyph_height(stats: np.ndarray, px_per_mm: float) -> float:
     """Median height (px) of ink components shaped like typewritten characters (1.2–6 mm tall, at
-    most twice as wide as tall); 3 mm when a page has none, about a 12-point capital."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
-    h = stats[1:n, cv2.CC_STAT_HEIGHT]
-    w = stats[1:n, cv2.CC_STAT_WIDTH]
+    most twice as wide as tall); 3 mm when a page has none, about a 12-point capital. ``stats``:
+    OpenCV's component statistics of the ink (``InkMasks.dark_components``), background row first."""
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    w = stats[1:, cv2.CC_STAT_WIDTH]
     glyph = (h >= 1.2 * px_per_mm) & (h <= 6 * px_per_mm) & (w <= 2 * h)
     if glyph.sum() < 20:
         return 3.0 * px_per_mm
     return float(np.median(h[glyph]))
 
 
-def typed_ink(mask: np.ndarray, min_px: float, max_px: float) -> np.ndarray:
+def typed_ink(mask: np.ndarray, min_px: float, max_px: float,
+              components: tuple[int, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The ink of ``mask`` in letters standing in lines (``pipeline.glyphs``), ``min_px``–``max_px``
     high: type or print, in whatever colour. Joined handwriting and signatures are few wide
-    components, and their loose letters seldom stand level beside one of their own height."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    components, and their loose letters seldom stand level beside one of their own height.
+    ``components``: the 8-connected components of ``mask`` (count, labels, stats), when labelled
+    already (``InkMasks.dark_components``)."""
+    if components is None:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    else:
+        n, labels, stats = components
     letters = np.concatenate(([False], letters_in_lines(stats[1:], min_px, max_px)))
     return letters[labels]
